@@ -1,0 +1,41 @@
+# BVTE: two commands do all set-up on a fresh machine.
+#   make run   venv, install, migrate, seed the demo commune, serve on http://127.0.0.1:5000
+#   make test  the same set-up, then every test (SQLite and PostgreSQL)
+
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-test.txt 2>/dev/null | sha1sum | cut -c1-10)
+
+.PHONY: run test install db seed lint bench clean
+
+$(STAMP): pyproject.toml requirements-test.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e . -r requirements-test.txt
+	rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+db: install
+	$(BIN)/bvte db upgrade
+
+seed: db
+	$(BIN)/bvte seed-demo
+
+run: seed
+	$(BIN)/bvte serve --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check engine workflows webui tests features tools bench
+
+test: install
+	$(BIN)/bvte db upgrade
+	$(BIN)/ruff check engine workflows webui tests features tools bench
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

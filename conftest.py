@@ -1,0 +1,119 @@
+"""Shared fixtures: a real database per test (SQLite file, and PostgreSQL), a seeded engine, a clock.
+
+PostgreSQL: a throwaway database is created per test run on 127.0.0.1:5432 (user postgres) and
+dropped at the end; tables are truncated between tests. When PostgreSQL is unreachable the
+PostgreSQL variants are skipped locally, and FAIL when CI=true.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy import select
+from sqlalchemy import text
+
+from engine.clock import FixedClock
+from engine.db import Base
+from engine.db import Database
+from engine.models import User
+from engine.runtime import Actor
+from engine.runtime import Engine
+from workflows import build_registry
+
+PG_ADMIN_URL = os.environ.get("BVTE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+# Friday 20 Nov 2026, 22:00 in Vietnam
+START = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """URL of a fresh PostgreSQL database for this run, with the schema created once."""
+    name = f"bvte_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI but unreachable at {PG_ADMIN_URL}: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    from engine.migrate import upgrade
+
+    db = Database(url)
+    upgrade(db)
+    db.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    """A clean database: a new SQLite file, or the run's PostgreSQL database truncated."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/bvte.sqlite3"
+        db = Database(url)
+        Base.metadata.create_all(db.write_engine)
+        db.dispose()
+        return url
+    url = request.getfixturevalue("pg_url")
+    db = Database(url)
+    with db.write_engine.begin() as conn:
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.dispose()
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    url = f"sqlite:///{tmp_path}/bvte.sqlite3"
+    db = Database(url)
+    Base.metadata.create_all(db.write_engine)
+    db.dispose()
+    return url
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(START)
+
+
+def make_seeded_engine(url: str, clock) -> Engine:
+    from workflows.seed import seed_demo
+
+    engine = Engine(Database(url), build_registry(), clock)
+    seed_demo(engine)
+    return engine
+
+
+@pytest.fixture
+def engine(db_url, clock):
+    eng = make_seeded_engine(db_url, clock)
+    yield eng
+    eng.db.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url, clock):
+    eng = make_seeded_engine(sqlite_url, clock)
+    yield eng
+    eng.db.dispose()
+
+
+def actor_for(engine: Engine, username: str) -> Actor:
+    with engine.db.read() as s:
+        user = s.execute(select(User).where(User.username == username)).scalar_one()
+        return Actor(user.username, user.id, user.agency_id, user.role)
+
+
+@pytest.fixture
+def as_user(engine):
+    return lambda username: actor_for(engine, username)

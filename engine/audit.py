@@ -1,0 +1,62 @@
+"""Append-only, hash-chained audit log.
+
+Each row's hash covers its content and the previous row's hash, so editing or deleting a row
+breaks the chain from that row on; ``verify`` finds the first break. Appends are serialised
+(an advisory transaction lock on PostgreSQL; SQLite write transactions are already exclusive).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from engine.models import AuditEvent
+
+GENESIS = "0" * 64
+_LOCK_KEY = 0x42565445   # "BVTE"
+
+
+def _digest(prev_hash: str, at: dt.datetime, actor: str, action: str, case_id, task_id, detail) -> str:
+    body = json.dumps([prev_hash, _norm(at), actor, action, case_id, task_id, detail],
+                      sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _norm(at: dt.datetime) -> str:
+    if at.tzinfo is None:   # SQLite returns naive UTC
+        at = at.replace(tzinfo=dt.timezone.utc)
+    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def append(session: Session, at: dt.datetime, actor: str, action: str, case_id: str | None = None,
+           task_id: str | None = None, detail: dict | None = None) -> AuditEvent:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+    prev = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+    prev = prev or GENESIS
+    detail = json.loads(json.dumps(detail or {}, default=str, ensure_ascii=False))
+    at = at.astimezone(dt.timezone.utc).replace(microsecond=at.microsecond)
+    row = AuditEvent(at=at, actor=actor, action=action, case_id=case_id, task_id=task_id, detail=detail,
+                     prev_hash=prev, hash=_digest(prev, at, actor, action, case_id, task_id, detail))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def verify(session: Session) -> list[str]:
+    """Problems found in the chain (empty when intact)."""
+    problems = []
+    prev = GENESIS
+    for row in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
+        if row.prev_hash != prev:
+            problems.append(f"audit row {row.id}: previous-hash mismatch (a row before it was removed or altered)")
+        expected = _digest(row.prev_hash, row.at, row.actor, row.action, row.case_id, row.task_id, row.detail)
+        if expected != row.hash:
+            problems.append(f"audit row {row.id}: content does not match its hash (row was edited)")
+        prev = row.hash
+    return problems

@@ -1,0 +1,92 @@
+"""Database wiring: SQLAlchemy engines and sessions for SQLite (default) and PostgreSQL.
+
+SQLite gets WAL mode, a busy timeout and ``BEGIN IMMEDIATE`` for write transactions, so two
+writers queue for the lock instead of failing a lock upgrade half-way through a unit of work.
+Reads use a second engine with plain deferred transactions so they never block on writers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+from sqlalchemy import create_engine
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
+
+DEFAULT_URL = "sqlite:///instance/bvte.sqlite3"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def normalise_url(url: str) -> str:
+    """Accept the common ``postgres://`` and ``postgresql://`` spellings and use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _sqlite_engine(url: str, immediate: bool) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False,
+                                              "isolation_level": None})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - driver glue
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - driver glue
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """Owns the engines and hands out sessions: ``write()`` for units of work, ``read()`` for queries."""
+
+    def __init__(self, url: str = DEFAULT_URL, echo: bool = False):
+        self.url = normalise_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        if self.is_sqlite:
+            if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:///:memory:"):
+                import os
+
+                path = self.url[len("sqlite:///"):]
+                os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            self.write_engine = _sqlite_engine(self.url, immediate=True)
+            self.read_engine = _sqlite_engine(self.url, immediate=False)
+        else:
+            self.write_engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            self.read_engine = self.write_engine
+        self._write = sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: commits on success, rolls back on any exception."""
+        with self._write() as session:
+            with session.begin():
+                yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session:
+            with session.begin():
+                yield session
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        if self.read_engine is not self.write_engine:
+            self.read_engine.dispose()

@@ -1,0 +1,341 @@
+"""Load and validate BPMN bundles safely, before anything in them can run.
+
+A bundle is a main process file plus the files of the processes it calls. Validation never
+executes a script: files are parsed with entity resolution, DTDs and network access off and
+with size and depth caps; scripts and conditions are only compiled under the sandbox policy;
+timer expressions are checked by their syntax tree (a quoted ISO 8601 literal, or ``due("rule")``
+naming a known deadline rule).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+from dataclasses import dataclass
+from dataclasses import field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.util import DEFAULT_NSMAP
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from engine.errors import InvalidProcess
+from engine.errors import ScriptRejected
+from engine.process import ProcessConfig
+from engine.process import ProcessRegistry
+from engine.scripting import compile_checked
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILES = 20
+MAX_DEPTH = 64
+NS = {"bpmn": DEFAULT_NSMAP["bpmn"], "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
+BPMN = "{%s}" % NS["bpmn"]
+HUMAN_TAGS = {"userTask", "manualTask", "task"}
+# Elements that may appear in a process and are not flow nodes Spiff executes.
+STRUCTURAL_TAGS = {"sequenceFlow", "laneSet", "lane", "flowNodeRef", "childLaneSet", "documentation",
+                   "extensionElements", "dataObject", "dataObjectReference", "dataStoreReference",
+                   "textAnnotation", "association", "ioSpecification", "dataInput", "dataOutput",
+                   "inputSet", "outputSet", "dataInputAssociation", "dataOutputAssociation", "property",
+                   "group", "category", "incoming", "outgoing", "conditionExpression", "script",
+                   "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "loopCondition",
+                   "loopCardinality", "completionCondition", "loopDataInputRef", "loopDataOutputRef",
+                   "inputDataItem", "outputDataItem", "sourceRef", "targetRef", "text",
+                   "timerEventDefinition", "timeDate", "timeDuration", "timeCycle",
+                   "messageEventDefinition", "signalEventDefinition", "errorEventDefinition",
+                   "escalationEventDefinition", "terminateEventDefinition", "cancelEventDefinition",
+                   "conditionalEventDefinition", "condition", "compensateEventDefinition",
+                   "linkEventDefinition", "dataState", "correlationKey", "correlationPropertyRef",
+                   "correlationPropertyRetrievalExpression", "formalExpression", "messageFlowRef"}
+
+
+@dataclass
+class LaneInfo:
+    process_id: str
+    lane_id: str
+    name: str
+    nodes: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ParsedBundle:
+    main_id: str
+    files: dict[str, str]
+    trees: dict[str, etree._Element]
+    spec: object
+    subprocess_specs: dict
+    lanes: list[LaneInfo]
+    content_hash: str
+
+    def lane_id_for(self, process_id: str, lane_name: str | None) -> str | None:
+        for lane in self.lanes:
+            if lane.process_id == process_id and lane.name == lane_name:
+                return lane.lane_id
+        return None
+
+    def elements(self, tag: str):
+        """(process_id, element) for every element with this BPMN tag, in every file."""
+        for root in self.trees.values():
+            for proc in root.iter(BPMN + "process"):
+                for el in proc.iter(BPMN + tag):
+                    yield proc.get("id"), el
+
+
+def bundle_hash(files: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+    return h.hexdigest()
+
+
+def safe_parse(data: bytes, filename: str) -> etree._Element:
+    """Parse untrusted BPMN XML or raise ``InvalidProcess`` naming the file."""
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidProcess([(filename, f"tệp quá lớn / file too large ({len(data)} bytes > {MAX_FILE_BYTES})")])
+    head = data[:65536].upper()
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise InvalidProcess([(filename, "DTD và thực thể XML không được phép / DTDs and XML entities are not allowed")])
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             dtd_validation=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InvalidProcess([(filename, f"XML không hợp lệ / malformed XML: {exc}")]) from None
+    tree = root.getroottree()
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+        raise InvalidProcess([(filename, "DTD và thực thể XML không được phép / DTDs and XML entities are not allowed")])
+    if _depth(root) > MAX_DEPTH:
+        raise InvalidProcess([(filename, f"XML lồng quá sâu / nesting deeper than {MAX_DEPTH}")])
+    if root.tag != BPMN + "definitions":
+        raise InvalidProcess([(filename, "không phải tệp BPMN 2.0 / not a BPMN 2.0 definitions document")])
+    return root
+
+
+def _depth(root) -> int:
+    best = 0
+    stack = [(root, 1)]
+    while stack:
+        el, d = stack.pop()
+        best = max(best, d)
+        if best > MAX_DEPTH:
+            return best
+        stack.extend((c, d + 1) for c in el)
+    return best
+
+
+def collect_bundle(path: str) -> dict[str, bytes]:
+    """The file at ``path`` plus every file in its directory defining a process it (transitively) calls."""
+    directory = os.path.dirname(os.path.abspath(path))
+    files = {os.path.basename(path): _read(path)}
+    try:
+        index = {}
+        for name in sorted(os.listdir(directory)):
+            if name.endswith(".bpmn") and name not in files:
+                try:
+                    root = safe_parse(_read(os.path.join(directory, name)), name)
+                except InvalidProcess:
+                    continue
+                for proc in root.iter(BPMN + "process"):
+                    index.setdefault(proc.get("id"), name)
+        pending = [files[os.path.basename(path)]]
+        while pending:
+            root = safe_parse(pending.pop(), "bundle")
+            for call in root.iter(BPMN + "callActivity"):
+                target = index.get(call.get("calledElement"))
+                if target and target not in files:
+                    files[target] = _read(os.path.join(directory, target))
+                    pending.append(files[target])
+    except InvalidProcess:
+        pass   # the main file's own problems are reported by validate
+    return files
+
+
+def _read(path: str) -> bytes:
+    size = os.path.getsize(path)
+    if size > MAX_FILE_BYTES:
+        return b"x" * (MAX_FILE_BYTES + 1)
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: str | None = None,
+                 check_forms: bool = True) -> ParsedBundle:
+    """Parse and validate a bundle; raise ``InvalidProcess`` listing every problem found."""
+    if not files:
+        raise InvalidProcess([("bundle", "không có tệp BPMN / no BPMN file given")])
+    if len(files) > MAX_FILES:
+        raise InvalidProcess([("bundle", f"quá nhiều tệp / more than {MAX_FILES} files")])
+    trees: dict[str, etree._Element] = {}
+    problems: list[tuple[str, str]] = []
+    texts: dict[str, str] = {}
+    for name, data in files.items():
+        try:
+            trees[name] = safe_parse(data, name)
+            texts[name] = data.decode("utf-8")
+        except InvalidProcess as exc:
+            problems.extend(exc.problems)
+        except UnicodeDecodeError:
+            problems.append((name, "tệp phải mã hoá UTF-8 / file must be UTF-8"))
+    if problems:
+        raise InvalidProcess(problems)
+
+    first = next(iter(trees.values()))
+    if main_id is None:
+        procs = [p for p in first.iter(BPMN + "process") if p.get("isExecutable", "true") != "false"]
+        if not procs:
+            raise InvalidProcess([(next(iter(trees)), "không có quy trình thực thi được / no executable process")])
+        main_id = procs[0].get("id")
+
+    parser = SpiffBpmnParser(validator=None)
+    for name, root in trees.items():
+        try:
+            VALIDATOR.validate(root, name)
+        except Exception as exc:   # ValidationException, with the offending line
+            line = getattr(exc, "line_number", "")
+            problems.append((_element_at_line(root, line) or name, f"BPMN XSD: {exc}"))
+    if problems:
+        raise InvalidProcess(problems)
+    for name, root in trees.items():
+        try:
+            parser.add_bpmn_xml(root.getroottree(), name)
+        except Exception as exc:
+            problems.append((getattr(exc, "id", "") or name, f"{type(exc).__name__}: {exc}"))
+    if problems:
+        raise InvalidProcess(problems)
+
+    bundle = ParsedBundle(main_id=main_id, files=texts, trees=trees, spec=None, subprocess_specs={},
+                          lanes=_lanes(trees), content_hash=bundle_hash(texts))
+    cfg = registry.config_for(main_id)
+    problems.extend(_static_checks(bundle, cfg, registry, check_forms))
+    if not problems:
+        try:
+            bundle.spec = parser.get_spec(main_id)
+            bundle.subprocess_specs = parser.get_subprocess_specs(main_id)
+        except Exception as exc:
+            problems.append((getattr(exc, "id", "") or main_id, f"{type(exc).__name__}: {exc}"))
+    if not problems:
+        for guard in cfg.guards:
+            problems.extend(guard.check(bundle))
+    if problems:
+        raise InvalidProcess(problems)
+    return bundle
+
+
+def _element_at_line(root, line) -> str | None:
+    try:
+        line = int(line)
+    except (TypeError, ValueError):
+        return None
+    best = None
+    for el in root.iter():
+        if el.sourceline and el.sourceline <= line and el.get("id"):
+            best = el.get("id")
+    return best
+
+
+def _lanes(trees) -> list[LaneInfo]:
+    lanes = []
+    for root in trees.values():
+        for proc in root.iter(BPMN + "process"):
+            for lane in proc.iter(BPMN + "lane"):
+                info = LaneInfo(proc.get("id"), lane.get("id"), lane.get("name") or lane.get("id"))
+                info.nodes = {ref.text.strip() for ref in lane.findall(BPMN + "flowNodeRef") if ref.text}
+                lanes.append(info)
+    return lanes
+
+
+def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRegistry,
+                   check_forms: bool) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    known_tags = set(SpiffBpmnParser.PARSER_CLASSES) | set(SpiffBpmnParser.OVERRIDE_PARSER_CLASSES)
+    process_ids = {p.get("id") for root in bundle.trees.values() for p in root.iter(BPMN + "process")}
+    if bundle.main_id not in process_ids:
+        problems.append((bundle.main_id, "không tìm thấy quy trình chính / main process not found"))
+
+    for root in bundle.trees.values():
+        for proc in root.iter(BPMN + "process"):
+            pid = proc.get("id")
+            in_lane = {n for lane in bundle.lanes if lane.process_id == pid for n in lane.nodes}
+            has_lanes = any(lane.process_id == pid for lane in bundle.lanes)
+            for el in proc.iter():
+                if not isinstance(el.tag, str) or not el.tag.startswith(BPMN):
+                    continue
+                tag = el.tag[len(BPMN):]
+                eid = el.get("id") or pid
+                if el.tag not in known_tags and tag not in STRUCTURAL_TAGS and el is not proc:
+                    problems.append((eid, f"phần tử BPMN không được hỗ trợ / unsupported element bpmn:{tag}"))
+                if tag in HUMAN_TAGS and el.getparent() is proc:
+                    if not has_lanes or eid not in in_lane:
+                        problems.append((eid, "nhiệm vụ không thuộc làn nào / human task is in no lane, so no agency would see it"))
+                    if check_forms and cfg.forms and tag == "userTask" and eid not in cfg.forms:
+                        problems.append((eid, "thiếu biểu mẫu cho nhiệm vụ / no form defined for this user task"))
+            for lane in (lane for lane in bundle.lanes if lane.process_id == pid):
+                if registry.lane_agency(cfg, lane.lane_id, lane.name) is None:
+                    problems.append((lane.lane_id, f"làn '{lane.name}' chưa gắn với cơ quan nào / lane is not mapped to an agency"))
+
+    for _pid, el in _script_sources(bundle):
+        source, mode = el
+        try:
+            compile_checked(source[0], mode)
+        except ScriptRejected as exc:
+            problems.append((source[1], exc.message))
+        except Exception as exc:
+            problems.append((source[1], f"biểu thức lỗi / cannot compile: {exc}"))
+
+    for _pid, timer in bundle.elements("timerEventDefinition"):
+        owner = timer.getparent().get("id")
+        for kind in ("timeDate", "timeDuration", "timeCycle"):
+            for expr_el in timer.findall(BPMN + kind):
+                problems.extend(_check_timer(owner, kind, (expr_el.text or "").strip(), cfg))
+
+    for _pid, call in bundle.elements("callActivity"):
+        if call.get("calledElement") not in process_ids:
+            problems.append((call.get("id"), f"không tìm thấy quy trình được gọi / called process "
+                                             f"'{call.get('calledElement')}' is not in the bundle"))
+    return problems
+
+
+def _script_sources(bundle: ParsedBundle):
+    for pid, el in bundle.elements("script"):
+        yield pid, ((el.text or "", el.getparent().get("id")), "exec")
+    for pid, el in bundle.elements("conditionExpression"):
+        if (el.text or "").strip():
+            yield pid, ((el.text.strip(), el.getparent().get("id")), "eval")
+    for pid, el in bundle.elements("loopCondition"):
+        if (el.text or "").strip():
+            yield pid, ((el.text.strip(), el.getparent().getparent().get("id")), "eval")
+    for root in bundle.trees.values():
+        for tag in ("preScript", "postScript"):
+            for el in root.iter("{%s}%s" % (NS["spiffworkflow"], tag)):
+                owner = el.getparent().getparent()
+                yield None, ((el.text or "", owner.get("id")), "exec")
+
+
+def _check_timer(owner: str, kind: str, expr: str, cfg: ProcessConfig) -> list[tuple[str, str]]:
+    hint = 'phải là chuỗi ISO 8601 trong ngoặc kép hoặc due("quy_tắc") / must be a quoted ISO 8601 literal or due("rule")'
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return [(owner, f"biểu thức hẹn giờ lỗi cú pháp / timer expression does not parse: {expr!r}")]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            if kind == "timeDate":
+                TimerEventDefinition.get_datetime(node.value)
+            elif kind == "timeDuration":
+                TimerEventDefinition.parse_iso_duration(node.value)
+            else:
+                TimerEventDefinition.parse_iso_recurring_interval(node.value)
+        except Exception:
+            return [(owner, f"giá trị hẹn giờ không phải ISO 8601 / timer value {node.value!r} is not ISO 8601 {kind}")]
+        return []
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "due"
+            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)):
+        if kind != "timeDate":
+            return [(owner, 'due(...) trả về một thời điểm: dùng timeDate / due(...) gives an instant: use timeDate')]
+        rule = node.args[0].value
+        if rule not in cfg.deadlines:
+            return [(owner, f"quy tắc thời hạn '{rule}' không tồn tại / unknown deadline rule '{rule}'")]
+        return []
+    return [(owner, f"biểu thức hẹn giờ {expr!r}: {hint}")]

@@ -1,0 +1,203 @@
+"""Tables. Cases keep compact SpiffWorkflow state; inboxes and timers read denormalised tables.
+
+Neither an inbox nor the timer worker ever deserializes a case: ``open_tasks`` and ``timers``
+are rewritten in the same transaction as the case state they are derived from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON
+from sqlalchemy import Boolean
+from sqlalchemy import Date
+from sqlalchemy import DateTime
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from engine.db import Base
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware instants stored as UTC; SQLite's naive values come back as UTC too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given for a timezone-aware column")
+        value = value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+TZ = UTCDateTime()
+
+
+class Province(Base):
+    __tablename__ = "provinces"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Commune(Base):
+    __tablename__ = "communes"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+
+
+class Agency(Base):
+    """A concrete agency: an agency type placed in a commune (commune level) or a province."""
+
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    agency_type: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"))
+    commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"), nullable=True)
+    __table_args__ = (Index("ix_agency_route", "agency_type", "province_code", "commune_code"),)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(TZ)
+
+
+class ProcessVersion(Base):
+    """An immutable deployed bundle of BPMN files; the spec is stored once here, not in cases."""
+
+    __tablename__ = "process_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(120), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict] = mapped_column(JSON)
+    deployed_by: Mapped[str] = mapped_column(String(80))
+    deployed_at: Mapped[dt.datetime] = mapped_column(TZ)
+    __table_args__ = (UniqueConstraint("process_id", "version"),
+                      UniqueConstraint("process_id", "content_hash"))
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)   # random UUID: not guessable
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")   # open | closed
+    commune_code: Mapped[str] = mapped_column(ForeignKey("communes.code"))
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"))
+    incident_commune_code: Mapped[str] = mapped_column(String(32))
+    residence_commune_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    child_key: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    summary: Mapped[dict] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    received_at: Mapped[dt.datetime] = mapped_column(TZ)
+    created_at: Mapped[dt.datetime] = mapped_column(TZ)
+    updated_at: Mapped[dt.datetime] = mapped_column(TZ)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)
+    __table_args__ = (Index("ix_case_commune_status", "commune_code", "status"),)
+
+
+class OpenTask(Base):
+    """A READY human task, routed to one concrete agency. Primary key = SpiffWorkflow task id."""
+
+    __tablename__ = "open_tasks"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    task_name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    agency_type: Mapped[str] = mapped_column(String(40))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    commune_code: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)
+    deadline_rule: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)
+    escalated_at: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(TZ)
+    __table_args__ = (Index("ix_open_task_inbox", "agency_id", "due_at"),
+                      Index("ix_open_task_commune", "commune_code", "due_at"))
+
+
+class Timer(Base):
+    """A waiting BPMN timer of a case, indexed by due instant for the timer worker."""
+
+    __tablename__ = "timers"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)   # SpiffWorkflow timer task id
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    event_name: Mapped[str] = mapped_column(String(120))
+    attached_to: Mapped[str | None] = mapped_column(String(36), nullable=True)   # task id it guards
+    due_at: Mapped[dt.datetime] = mapped_column(TZ, index=True)
+
+
+class CaseStep(Base):
+    """A completed human step: the timeline, and the raw data of the compliance reports."""
+
+    __tablename__ = "case_steps"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    task_name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(300))
+    agency_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    opened_at: Mapped[dt.datetime] = mapped_column(TZ)
+    completed_at: Mapped[dt.datetime] = mapped_column(TZ)
+    due_at: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)
+    deadline_rule: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    on_time: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+
+class AuditEvent(Base):
+    """Append-only, hash-chained audit trail of every change and every read of a case file."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(TZ)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    detail: Mapped[dict] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class CalendarDay(Base):
+    """An administrator's override of the holiday calendar (a late-announced Tết schedule)."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(300))
+    changed_by: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[dt.datetime] = mapped_column(TZ)

@@ -1,0 +1,82 @@
+"""What the engine needs to know about one process family, supplied by ``workflows``.
+
+The engine never imports ``workflows``: the composition root builds ``ProcessConfig`` objects and
+passes a ``ProcessRegistry`` in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Callable
+from typing import Protocol
+
+from engine.workdays import DeadlineRule
+
+
+class FormValidator(Protocol):
+    def validate(self, data: dict) -> dict:
+        """Return cleaned, JSON-safe data or raise ``engine.errors.InvalidTaskData``."""
+
+
+@dataclass
+class StatutoryGuard:
+    """A rule a process version must keep, e.g. the 12-hour emergency timer on the emergency path."""
+
+    name: str
+    description_vi: str
+    check: Callable[["object"], list[tuple[str, str]]]   # ParsedBundle -> problems
+
+
+@dataclass
+class ProcessConfig:
+    """Per-process knowledge.
+
+    Attributes:
+        process_id: the executable BPMN process id of the main process.
+        lane_agencies: lane id -> agency type code, for every lane of every process in the bundle.
+        forms: user task id -> validator of the data a person submits.
+        deadlines: rule name -> rule; BPMN timers call ``due("rule")``.
+        task_deadlines: user task id -> rule name, the due instant shown in inboxes.
+        commune_field: task-data key naming the commune now responsible for the case.
+        titles: optional task id -> display title overriding the BPMN name.
+    """
+
+    process_id: str
+    lane_agencies: dict[str, str]
+    forms: dict[str, FormValidator] = field(default_factory=dict)
+    deadlines: dict[str, DeadlineRule] = field(default_factory=dict)
+    task_deadlines: dict[str, str] = field(default_factory=dict)
+    commune_field: str = "responsible_commune"
+    guards: list[StatutoryGuard] = field(default_factory=list)
+    bpmn_files: list[str] = field(default_factory=list)
+
+
+class ProcessRegistry:
+    """Lookup of ``ProcessConfig`` by main process id, with a shared lane map for ad-hoc processes."""
+
+    def __init__(self, configs: list[ProcessConfig], agency_types: dict[str, str] | None = None):
+        self._configs = {c.process_id: c for c in configs}
+        self.agency_types = dict(agency_types or {})   # code -> display name
+
+    def get(self, process_id: str) -> ProcessConfig | None:
+        return self._configs.get(process_id)
+
+    def all(self) -> list[ProcessConfig]:
+        return list(self._configs.values())
+
+    def config_for(self, process_id: str) -> ProcessConfig:
+        """The registered config, or a bare one whose lanes map by agency-type code."""
+        cfg = self.get(process_id)
+        if cfg is not None:
+            return cfg
+        return ProcessConfig(process_id=process_id, lane_agencies={})
+
+    def lane_agency(self, cfg: ProcessConfig, lane_id: str | None, lane_name: str | None) -> str | None:
+        for key in (lane_id, lane_name):
+            if key and key in cfg.lane_agencies:
+                return cfg.lane_agencies[key]
+        for key in (lane_id, lane_name):
+            if key and key in self.agency_types:
+                return key
+        return None

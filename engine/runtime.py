@@ -1,0 +1,602 @@
+"""The engine: deploy process versions, start cases, complete tasks, fire timers.
+
+Every public write is one database transaction that loads the case's SpiffWorkflow state, runs
+it, stores the new state, rewrites the case's rows in ``open_tasks`` and ``timers``, records the
+step and appends to the audit log. A case is guarded by an optimistic version counter: a write
+made against a stale version raises ``Conflict`` and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine import serializer
+from engine.clock import Clock
+from engine.clock import SystemClock
+from engine.clock import using_clock
+from engine.db import Database
+from engine.errors import Conflict
+from engine.errors import EngineError
+from engine.errors import Forbidden
+from engine.errors import InvalidTaskData
+from engine.errors import NotFound
+from engine.errors import WorkflowFailure
+from engine.loader import ParsedBundle
+from engine.loader import parse_bundle
+from engine.models import Agency
+from engine.models import CalendarDay
+from engine.models import Case
+from engine.models import CaseStep
+from engine.models import Commune
+from engine.models import OpenTask
+from engine.models import ProcessVersion
+from engine.models import Timer
+from engine.process import ProcessConfig
+from engine.process import ProcessRegistry
+from engine.scripting import make_script_engine
+from engine.workdays import VN_TZ
+from engine.workdays import WorkCalendar
+from engine.workdays import parse_instant
+
+UTC = dt.timezone.utc
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts. ``agency_id`` is None for system actors (the timer worker, the CLI)."""
+
+    username: str
+    user_id: int | None = None
+    agency_id: int | None = None
+    role: str = "system"
+
+    @property
+    def label(self) -> str:
+        return self.username
+
+
+SYSTEM = Actor("system")
+
+
+@dataclass
+class LoadedVersion:
+    row_id: int
+    process_id: str
+    bundle: ParsedBundle
+    config: ProcessConfig
+    script_engine: Any
+
+
+class Engine:
+    """Facade over storage and SpiffWorkflow. Build one per process (``make_engine``)."""
+
+    def __init__(self, db: Database, registry: ProcessRegistry, clock: Clock | None = None):
+        self.db = db
+        self.registry = registry
+        self.clock = clock or SystemClock()
+        self._versions: dict[int, LoadedVersion] = {}
+        self._agencies: dict[tuple[str, str], int] = {}
+        self._calendar_cache = WorkCalendar()
+
+    # ------------------------------------------------------------------ time and calendar
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    def calendar(self, session: Session | None = None) -> WorkCalendar:
+        def load(s):
+            return {row.day: row.working for row in s.execute(select(CalendarDay)).scalars()}
+        if session is not None:
+            return WorkCalendar(load(session))
+        with self.db.read() as s:
+            return WorkCalendar(load(s))
+
+    def set_calendar_day(self, day: dt.date, working: bool, note: str, actor: Actor) -> None:
+        with self.db.write() as s:
+            row = s.get(CalendarDay, day) or CalendarDay(day=day)
+            row.working, row.note, row.changed_by, row.changed_at = working, note, actor.label, self.now()
+            s.add(row)
+            audit.append(s, self.now(), actor.label, "calendar.set", detail={"day": day.isoformat(),
+                                                                           "working": working, "note": note})
+
+    def clear_calendar_day(self, day: dt.date, actor: Actor) -> bool:
+        with self.db.write() as s:
+            row = s.get(CalendarDay, day)
+            if row is None:
+                return False
+            s.delete(row)
+            audit.append(s, self.now(), actor.label, "calendar.clear", detail={"day": day.isoformat()})
+            return True
+
+    # ------------------------------------------------------------------ process versions
+    def validate(self, files: dict[str, bytes]) -> ParsedBundle:
+        """Parse and validate a bundle; raises ``InvalidProcess`` listing every problem."""
+        return parse_bundle(files, self.registry)
+
+    def deploy(self, files: dict[str, bytes], actor: Actor) -> ProcessVersion:
+        """Store a validated bundle as a new immutable version (or return the identical one)."""
+        bundle = self.validate(files)
+        with self.db.write() as s:
+            existing = s.execute(select(ProcessVersion).where(
+                ProcessVersion.process_id == bundle.main_id,
+                ProcessVersion.content_hash == bundle.content_hash)).scalar()
+            if existing is not None:
+                return existing
+            last = s.execute(select(ProcessVersion.version).where(
+                ProcessVersion.process_id == bundle.main_id).order_by(ProcessVersion.version.desc())
+                .limit(1)).scalar() or 0
+            row = ProcessVersion(process_id=bundle.main_id, version=last + 1, content_hash=bundle.content_hash,
+                                 files=bundle.files, deployed_by=actor.label, deployed_at=self.now())
+            s.add(row)
+            s.flush()
+            audit.append(s, self.now(), actor.label, "process.deploy",
+                         detail={"process_id": row.process_id, "version": row.version,
+                                 "hash": row.content_hash, "files": sorted(bundle.files)})
+        return row
+
+    def versions(self, process_id: str | None = None) -> list[ProcessVersion]:
+        with self.db.read() as s:
+            q = select(ProcessVersion).order_by(ProcessVersion.process_id, ProcessVersion.version)
+            if process_id:
+                q = q.where(ProcessVersion.process_id == process_id)
+            return list(s.execute(q).scalars())
+
+    def latest_version(self, session: Session, process_id: str) -> ProcessVersion:
+        row = session.execute(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+                              .order_by(ProcessVersion.version.desc()).limit(1)).scalar()
+        if row is None:
+            raise NotFound(f"quy trình '{process_id}' chưa được triển khai / process not deployed")
+        return row
+
+    def loaded(self, version: ProcessVersion) -> LoadedVersion:
+        """Parsed specs and script engine of a version, built once per process and cached."""
+        cached = self._versions.get(version.id)
+        if cached is not None:
+            return cached
+        files = {name: text.encode("utf-8") for name, text in version.files.items()}
+        bundle = parse_bundle(files, self.registry, main_id=version.process_id, check_forms=False)
+        cfg = self.registry.config_for(version.process_id)
+        lv = LoadedVersion(version.id, version.process_id, bundle, cfg, self._script_engine(cfg))
+        self._versions[version.id] = lv
+        return lv
+
+    def _script_engine(self, cfg: ProcessConfig):
+        def due_factory(context: dict):
+            def due(rule_name: str) -> str:
+                rule = cfg.deadlines.get(rule_name)
+                if rule is None:
+                    raise ValueError(f"unknown deadline rule {rule_name!r}")
+                start = context.get(rule.start_field)
+                if not start:
+                    raise ValueError(f"deadline {rule_name}: start field {rule.start_field!r} is not set")
+                return rule.due(parse_instant(start), self._calendar_cache).isoformat()
+            return due
+        return make_script_engine(helpers={"now_iso": lambda: self.now().isoformat()},
+                                  context_helpers={"due": due_factory})
+
+    # ------------------------------------------------------------------ cases
+    def start_case(self, process_id: str, data: dict, actor: Actor, *, incident_commune: str,
+                   residence_commune: str | None = None, received_at: dt.datetime | None = None,
+                   summary: dict | None = None, child_key: str | None = None) -> Case:
+        """Create a case on the latest version of ``process_id`` and run it to its first waits."""
+        now = self.now()
+        received_at = received_at or now
+        if received_at.tzinfo is None:
+            raise InvalidTaskData({"received_at": ["cần múi giờ / needs a timezone offset"]})
+        if received_at > now + dt.timedelta(minutes=5):
+            raise InvalidTaskData({"received_at": ["thời điểm tiếp nhận ở tương lai / receipt time is in the future"]})
+        with self.db.write() as s:
+            commune = s.get(Commune, incident_commune)
+            if commune is None:
+                raise InvalidTaskData({"incident_commune": [f"không có xã mã '{incident_commune}' / unknown commune"]})
+            if residence_commune and s.get(Commune, residence_commune) is None:
+                raise InvalidTaskData({"residence_commune": [f"không có xã mã '{residence_commune}' / unknown commune"]})
+            version = self.latest_version(s, process_id)
+            lv = self.loaded(version)
+            self._calendar_cache = self.calendar(s)
+            case_id = str(uuid.uuid4())
+            payload = _json_safe(dict(data))
+            payload.update({"case_id": case_id, "received_at": received_at.isoformat(),
+                            "incident_commune": incident_commune,
+                            "residence_commune": residence_commune or incident_commune,
+                            lv.config.commune_field: incident_commune})
+            wf = BpmnWorkflow(lv.bundle.spec, lv.bundle.subprocess_specs, script_engine=lv.script_engine)
+            wf.get_next_task(state=TaskState.READY).data.update(payload)
+            self._advance(wf)
+            case = Case(id=case_id, reference=_reference(commune.code, now), process_version_id=version.id,
+                        status="open", commune_code=commune.code, province_code=commune.province_code,
+                        incident_commune_code=incident_commune, residence_commune_code=residence_commune,
+                        child_key=child_key, summary=_json_safe(summary or {}), state="",
+                        serializer_version=serializer.VERSION, version=1, received_at=received_at,
+                        created_at=now, updated_at=now)
+            s.add(case)
+            s.flush()
+            self._store(s, case, wf, lv)
+            audit.append(s, now, actor.label, "case.start", case_id=case_id,
+                         detail={"process": process_id, "version": version.version, "reference": case.reference})
+        return case
+
+    def complete_task(self, task_id: str, data: dict, actor: Actor, expected_version: int | None = None) -> Case:
+        """Validate ``data`` with the task's form, complete it and run the case on; one transaction."""
+        now = self.now()
+        with self.db.write() as s:
+            ot = self._open_task_for_update(s, task_id)
+            self._check_may_act(ot, actor)
+            if ot.claimed_by is not None and ot.claimed_by != actor.user_id:
+                raise Conflict("nhiệm vụ đã được người khác nhận / the task is claimed by someone else")
+            case = s.get(Case, ot.case_id)
+            if expected_version is not None and case.version != expected_version:
+                raise Conflict("hồ sơ đã được người khác cập nhật, hãy tải lại / the case changed since you opened it")
+            self._lock_case(s, case)
+            version = s.get(ProcessVersion, case.process_version_id)
+            lv = self.loaded(version)
+            form = lv.config.forms.get(ot.task_name)
+            clean = form.validate(data) if form is not None else _json_safe(dict(data))
+            self._calendar_cache = self.calendar(s)
+            wf = self._load(case, lv)
+            task = wf.get_task_from_id(uuid.UUID(task_id))
+            if task is None or task.state != TaskState.READY:
+                raise Conflict("nhiệm vụ không còn mở / the task is no longer open")
+            stamps = {f"{ot.task_name}_completed_at": now.isoformat(),
+                      f"{ot.task_name}_completed_by": actor.label}
+            task.data.update(clean)
+            task.data.update(stamps)
+            try:
+                task.run()
+            except SpiffWorkflowException as exc:
+                raise WorkflowFailure(f"quy trình lỗi ở bước {ot.task_name} / process error: {exc}") from None
+            self._advance(wf)
+            s.add(CaseStep(case_id=case.id, task_id=task_id, task_name=ot.task_name, title=ot.title,
+                           agency_id=ot.agency_id, user_id=actor.user_id, user_name=actor.label,
+                           opened_at=ot.created_at, completed_at=now, due_at=ot.due_at,
+                           deadline_rule=ot.deadline_rule,
+                           on_time=None if ot.due_at is None else now <= _aware(ot.due_at)))
+            self._store(s, case, wf, lv)
+            audit.append(s, now, actor.label, "task.complete", case_id=case.id, task_id=task_id,
+                         detail={"task": ot.task_name, "fields": sorted(clean), "data": clean})
+        return case
+
+    def claim(self, task_id: str, actor: Actor) -> None:
+        with self.db.write() as s:
+            ot = self._open_task_for_update(s, task_id)
+            self._check_may_act(ot, actor)
+            if ot.claimed_by not in (None, actor.user_id):
+                raise Conflict("nhiệm vụ đã được người khác nhận / the task is claimed by someone else")
+            ot.claimed_by, ot.claimed_at = actor.user_id, self.now()
+            audit.append(s, self.now(), actor.label, "task.claim", case_id=ot.case_id, task_id=task_id)
+
+    def unclaim(self, task_id: str, actor: Actor) -> None:
+        with self.db.write() as s:
+            ot = self._open_task_for_update(s, task_id)
+            self._check_may_act(ot, actor)
+            if ot.claimed_by not in (None, actor.user_id) and actor.role != "chairman":
+                raise Conflict("chỉ người đã nhận mới trả lại được / only the claimant can release the task")
+            ot.claimed_by, ot.claimed_at = None, None
+            audit.append(s, self.now(), actor.label, "task.release", case_id=ot.case_id, task_id=task_id)
+
+    # ------------------------------------------------------------------ timers
+    def fire_due_timers(self, limit: int = 10_000) -> int:
+        """Fire every due timer once; safe with several workers. Returns the number of cases advanced."""
+        advanced = 0
+        skip: set[str] = set()
+        while advanced < limit:
+            now = self.now()
+            with self.db.write() as s:
+                q = select(Timer).where(Timer.due_at <= now).order_by(Timer.due_at).limit(1)
+                if skip:
+                    q = q.where(Timer.case_id.not_in(skip))
+                if not self.db.is_sqlite:
+                    q = q.with_for_update(skip_locked=True)
+                first = s.execute(q).scalar()
+                if first is None:
+                    return advanced
+                case_id = first.case_id
+                try:
+                    self._fire_case(s, case_id, now)
+                except Conflict:
+                    skip.add(case_id)
+                    continue
+            advanced += 1
+        return advanced
+
+    def _fire_case(self, s: Session, case_id: str, now: dt.datetime) -> None:
+        q = select(Timer).where(Timer.case_id == case_id, Timer.due_at <= now)
+        if not self.db.is_sqlite:
+            q = q.with_for_update(skip_locked=True)
+        due = list(s.execute(q).scalars())
+        case = s.get(Case, case_id)
+        self._lock_case(s, case)
+        lv = self.loaded(s.get(ProcessVersion, case.process_version_id))
+        self._calendar_cache = self.calendar(s)
+        wf = self._load(case, lv)
+        self._advance(wf)
+        guarded = [t.attached_to for t in due if t.attached_to]
+        self._store(s, case, wf, lv, escalated=set(guarded))
+        for t in due:
+            audit.append(s, now, "timer-worker", "timer.fire", case_id=case_id, task_id=t.id,
+                         detail={"event": t.event_name, "due_at": _aware(t.due_at).isoformat(),
+                                 "guarded_task": t.attached_to})
+
+    # ------------------------------------------------------------------ reads
+    def inbox(self, agency_id: int, *, claimed: str = "all", user_id: int | None = None,
+              task_name: str | None = None, commune: str | None = None, limit: int = 50,
+              offset: int = 0) -> list[OpenTask]:
+        with self.db.read() as s:
+            q = select(OpenTask).where(OpenTask.agency_id == agency_id)
+            if claimed == "mine":
+                q = q.where(OpenTask.claimed_by == user_id)
+            elif claimed == "unclaimed":
+                q = q.where(OpenTask.claimed_by.is_(None))
+            if task_name:
+                q = q.where(OpenTask.task_name == task_name)
+            if commune:
+                q = q.where(OpenTask.commune_code == commune)
+            q = q.order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at)
+            return list(s.execute(q.limit(limit).offset(offset)).scalars())
+
+    def open_tasks(self, case_id: str) -> list[OpenTask]:
+        with self.db.read() as s:
+            return list(s.execute(select(OpenTask).where(OpenTask.case_id == case_id)
+                                  .order_by(OpenTask.created_at)).scalars())
+
+    def get_case(self, case_id: str) -> Case:
+        with self.db.read() as s:
+            case = s.get(Case, case_id)
+            if case is None:
+                raise NotFound("không tìm thấy hồ sơ / case not found")
+            return case
+
+    def case_data(self, case_id: str) -> dict:
+        """The case's merged data as of its latest completed task (for case views)."""
+        with self.db.read() as s:
+            case = s.get(Case, case_id)
+            if case is None:
+                raise NotFound("không tìm thấy hồ sơ / case not found")
+            lv = self.loaded(s.get(ProcessVersion, case.process_version_id))
+            self._calendar_cache = self.calendar(s)
+            wf = self._load(case, lv)
+        merged: dict = {}
+        for task in sorted((t for t in wf.tasks.values() if t.state == TaskState.COMPLETED),
+                           key=lambda t: t.last_state_change):
+            merged.update(task.data)
+        merged.update(wf.data)
+        return merged
+
+    def task_data(self, task_id: str) -> dict:
+        """The data a READY task will start from."""
+        with self.db.read() as s:
+            ot = s.get(OpenTask, task_id)
+            if ot is None:
+                raise NotFound("không tìm thấy nhiệm vụ / task not found")
+            case = s.get(Case, ot.case_id)
+            lv = self.loaded(s.get(ProcessVersion, case.process_version_id))
+            self._calendar_cache = self.calendar(s)
+            wf = self._load(case, lv)
+        task = wf.get_task_from_id(uuid.UUID(task_id))
+        return dict(task.data) if task is not None else {}
+
+    def steps(self, case_id: str) -> list[CaseStep]:
+        with self.db.read() as s:
+            return list(s.execute(select(CaseStep).where(CaseStep.case_id == case_id)
+                                  .order_by(CaseStep.completed_at, CaseStep.id)).scalars())
+
+    def waiting_timers(self, case_id: str) -> list[Timer]:
+        with self.db.read() as s:
+            return list(s.execute(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at)).scalars())
+
+    # ------------------------------------------------------------------ internals
+    def _open_task_for_update(self, s: Session, task_id: str) -> OpenTask:
+        try:
+            uuid.UUID(str(task_id))
+        except ValueError:
+            raise NotFound("không tìm thấy nhiệm vụ / task not found") from None
+        q = select(OpenTask).where(OpenTask.id == task_id)
+        if not self.db.is_sqlite:
+            q = q.with_for_update()
+        ot = s.execute(q).scalar()
+        if ot is None:
+            done = s.execute(select(CaseStep.user_name).where(CaseStep.task_id == task_id)).scalar()
+            if done is not None:
+                raise Conflict(f"nhiệm vụ đã được {done} hoàn thành / someone else ({done}) completed this task")
+            raise NotFound("không tìm thấy nhiệm vụ / task not found")
+        return ot
+
+    @staticmethod
+    def _check_may_act(ot: OpenTask, actor: Actor) -> None:
+        if actor.agency_id != ot.agency_id:
+            raise Forbidden("nhiệm vụ này thuộc cơ quan khác / this task belongs to another agency")
+
+    def _lock_case(self, s: Session, case: Case) -> None:
+        """Bump the version iff nobody else did since we read it; otherwise ``Conflict``."""
+        result = s.execute(update(Case).where(Case.id == case.id, Case.version == case.version)
+                           .values(version=case.version + 1).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            raise Conflict("hồ sơ vừa được người khác cập nhật / the case was changed by someone else")
+        s.expire(case, ["version"])
+
+    def _load(self, case: Case, lv: LoadedVersion) -> BpmnWorkflow:
+        with using_clock(self.clock):
+            return serializer.load_state(case.state, case.serializer_version, lv.bundle.spec,
+                                         lv.bundle.subprocess_specs, lv.script_engine)
+
+    def _advance(self, wf: BpmnWorkflow) -> None:
+        try:
+            with using_clock(self.clock):
+                wf.refresh_timers()
+                wf.do_engine_steps()
+                wf.refresh_timers()
+                wf.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            raise WorkflowFailure(f"quy trình lỗi / process error: {exc}") from None
+        except EngineError:
+            raise
+        except Exception as exc:   # a sandboxed script failing in an unexpected way
+            raise WorkflowFailure(f"quy trình lỗi / process error: {type(exc).__name__}: {exc}") from None
+
+    def _store(self, s: Session, case: Case, wf: BpmnWorkflow, lv: LoadedVersion,
+               escalated: set[str] | None = None) -> None:
+        now = self.now()
+        cfg = lv.config
+        ready = [t for t in wf.get_tasks(state=TaskState.READY, manual=True)]
+        existing = {ot.id: ot for ot in s.execute(select(OpenTask).where(OpenTask.case_id == case.id)).scalars()}
+        keep = set()
+        commune_now = case.commune_code
+        for task in ready:
+            tid = str(task.id)
+            keep.add(tid)
+            commune = task.data.get(cfg.commune_field) or case.commune_code
+            commune_now = commune
+            ot = existing.get(tid)
+            if ot is None:
+                agency_type = self._agency_type(lv, task)
+                agency_id = self._agency_for(s, agency_type, commune, task.task_spec.name)
+                name = task_key(task)
+                rule_name = cfg.task_deadlines.get(name)
+                due_at = self._task_due(cfg, rule_name, task.data)
+                s.add(OpenTask(id=tid, case_id=case.id, task_name=name,
+                               title=task.task_spec.bpmn_name or task.task_spec.name, lane=task.task_spec.lane,
+                               agency_type=agency_type, agency_id=agency_id, commune_code=commune,
+                               due_at=due_at, deadline_rule=rule_name, created_at=now))
+            elif escalated and tid in escalated:
+                ot.escalated_at = now
+        for tid, ot in existing.items():
+            if tid not in keep:
+                s.delete(ot)
+        s.execute(delete(Timer).where(Timer.case_id == case.id))
+        for timer_task, due_at, attached in _waiting_timers(wf):
+            s.add(Timer(id=str(timer_task.id), case_id=case.id, event_name=timer_task.task_spec.name,
+                        attached_to=attached, due_at=due_at))
+        case.state = serializer.dump_state(wf)
+        case.serializer_version = serializer.VERSION
+        case.updated_at = now
+        if commune_now != case.commune_code:
+            commune = s.get(Commune, commune_now)
+            if commune is not None:
+                case.commune_code, case.province_code = commune.code, commune.province_code
+        if wf.is_completed():
+            case.status, case.closed_at = "closed", now
+        s.flush()
+
+    def _agency_type(self, lv: LoadedVersion, task) -> str:
+        process_id = task.workflow.spec.name
+        lane_name = task.task_spec.lane
+        lane_id = lv.bundle.lane_id_for(process_id, lane_name)
+        agency_type = self.registry.lane_agency(lv.config, lane_id, lane_name)
+        if agency_type is None:
+            raise WorkflowFailure(f"nhiệm vụ {task.task_spec.name}: làn '{lane_name}' chưa gắn cơ quan / "
+                                  f"lane not mapped to an agency")
+        return agency_type
+
+    def _agency_for(self, s: Session, agency_type: str, commune_code: str, task_name: str) -> int:
+        key = (agency_type, commune_code)
+        if key in self._agencies:
+            return self._agencies[key]
+        commune = s.get(Commune, commune_code)
+        if commune is None:
+            raise WorkflowFailure(f"nhiệm vụ {task_name}: không có xã '{commune_code}' / unknown commune")
+        agency_id = s.execute(select(Agency.id).where(Agency.agency_type == agency_type,
+                                                      Agency.commune_code == commune_code)).scalar()
+        if agency_id is None:
+            agency_id = s.execute(select(Agency.id).where(Agency.agency_type == agency_type,
+                                                          Agency.province_code == commune.province_code,
+                                                          Agency.commune_code.is_(None))).scalar()
+        if agency_id is None:
+            raise WorkflowFailure(f"nhiệm vụ {task_name}: xã {commune_code} chưa có cơ quan loại "
+                                  f"'{agency_type}' / no agency of this type serves the commune")
+        self._agencies[key] = agency_id
+        return agency_id
+
+    def _task_due(self, cfg: ProcessConfig, rule_name: str | None, data: dict) -> dt.datetime | None:
+        if not rule_name:
+            return None
+        rule = cfg.deadlines[rule_name]
+        start = data.get(rule.start_field)
+        if not start:
+            return None
+        return rule.due(parse_instant(start), self._calendar_cache)
+
+
+def task_key(task) -> str:
+    """The BPMN element id of a task (loop and multi-instance children share their parent's id)."""
+    return getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+
+
+def _waiting_timers(wf: BpmnWorkflow):
+    """(timer task, due instant, guarded task id or None) for every waiting timer event."""
+    from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+
+    for task in wf.get_tasks(state=TaskState.WAITING):
+        spec = task.task_spec
+        if not isinstance(spec, CatchingEvent) or not isinstance(spec.event_definition, TimerEventDefinition):
+            continue
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict):
+            value = value.get("next")
+        if not value:
+            continue
+        try:
+            due = TimerEventDefinition.get_datetime(str(value))
+        except ValueError:
+            due = None
+        if due is None:
+            continue
+        attached = None
+        if task.parent is not None and isinstance(task.parent.task_spec, BoundaryEventSplit):
+            for sibling in task.parent.children:
+                if sibling is not task and not isinstance(sibling.task_spec, CatchingEvent):
+                    attached = str(sibling.id)
+        yield task, due.astimezone(UTC), attached
+
+
+def _aware(instant: dt.datetime) -> dt.datetime:
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def _json_safe(data: dict) -> dict:
+    try:
+        return json.loads(json.dumps(data, ensure_ascii=False, default=_default))
+    except (TypeError, ValueError) as exc:
+        raise InvalidTaskData({"_schema": [f"dữ liệu không tuần tự hoá được / not JSON data: {exc}"]}) from None
+
+
+def _default(value):
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
+def _reference(commune_code: str, now: dt.datetime) -> str:
+    return f"{commune_code}-{now.astimezone(VN_TZ):%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def child_key(name: str | None, birth: str | None, residence: str | None) -> str | None:
+    """A normalised identity key for spotting a second report on a child (offered, never merged)."""
+    if not name:
+        return None
+    folded = unicodedata.normalize("NFD", name.lower().replace("đ", "d"))
+    folded = re.sub(r"[^a-z0-9 ]", "", "".join(c for c in folded if unicodedata.category(c) != "Mn"))
+    return f"{' '.join(folded.split())}|{birth or ''}|{residence or ''}"
+
+
+def agencies_involved(session: Session, case_id: str) -> set[int]:
+    """Agencies that hold or held a task of the case (need-to-know scope for partners)."""
+    held = session.execute(select(OpenTask.agency_id).where(OpenTask.case_id == case_id)).scalars()
+    done = session.execute(select(CaseStep.agency_id).where(CaseStep.case_id == case_id)).scalars()
+    return {a for a in list(held) + list(done) if a is not None}

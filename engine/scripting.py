@@ -1,0 +1,123 @@
+"""The sandbox every BPMN script, condition and timer expression runs in.
+
+SpiffWorkflow evaluates them with plain ``eval``/``exec`` (SPIFF_NOTES §3, P5). We compile them
+with RestrictedPython (no imports, no dunder or private attribute access, guarded item and
+attribute writes), hand them only whitelisted builtins and engine helpers, and stop any script
+that runs longer than ``time_limit`` seconds (a trace hook on the script's own frames).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from functools import lru_cache
+from typing import Any
+from typing import Callable
+
+from RestrictedPython import compile_restricted
+from RestrictedPython import safe_globals
+from RestrictedPython.Eval import default_guarded_getitem
+from RestrictedPython.Eval import default_guarded_getiter
+from RestrictedPython.Guards import full_write_guard
+from RestrictedPython.Guards import guarded_iter_unpack_sequence
+from RestrictedPython.Guards import guarded_unpack_sequence
+from RestrictedPython.Guards import safer_getattr
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
+
+from engine.errors import ScriptRejected
+
+SCRIPT_TIME_LIMIT = 1.0
+_SAFE_BUILTIN_EXTRAS = {"min": min, "max": max, "sum": sum, "any": any, "all": all, "len": len,
+                        "sorted": sorted, "enumerate": enumerate, "dict": dict, "list": list,
+                        "set": set, "round": round, "abs": abs}
+
+
+class ScriptTimeout(Exception):
+    pass
+
+
+@lru_cache(maxsize=4096)
+def compile_checked(source: str, mode: str):
+    """Compile under RestrictedPython's policy; a rejected construct raises ``ScriptRejected``."""
+    try:
+        return compile_restricted(source, "<bpmn-script>", mode)
+    except SyntaxError as exc:
+        # RestrictedPython reports policy violations as SyntaxError with lineno None (SPIFF_NOTES §3)
+        raise ScriptRejected(f"script rejected by the sandbox: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+
+
+def _base_globals(extra: dict[str, Any]) -> dict[str, Any]:
+    g = dict(safe_globals)
+    g["__builtins__"] = dict(safe_globals["__builtins__"], **_SAFE_BUILTIN_EXTRAS)
+    g.update({"_getattr_": safer_getattr, "_getitem_": default_guarded_getitem,
+              "_getiter_": default_guarded_getiter, "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+              "_unpack_sequence_": guarded_unpack_sequence, "_write_": full_write_guard,
+              "_inplacevar_": _inplace})
+    g.update(extra)
+    return g
+
+
+def _inplace(op: str, x, y):
+    ops = {"+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
+           "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b}
+    if op not in ops:
+        raise ScriptRejected(f"operator {op} is not allowed in scripts")
+    return ops[op](x, y)
+
+
+def _run_limited(fn: Callable[[], Any], limit: float) -> Any:
+    deadline = time.monotonic() + limit
+
+    def tracer(frame, event, arg):
+        if frame.f_code.co_filename != "<bpmn-script>":
+            return None
+        if time.monotonic() > deadline:
+            raise ScriptTimeout(f"script ran longer than {limit:g} s and was stopped")
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        return fn()
+    finally:
+        sys.settrace(previous)
+
+
+class SandboxEnvironment(TaskDataEnvironment):
+    """A TaskDataEnvironment that compiles with RestrictedPython and time-limits every script.
+
+    ``context_helpers`` are factories called with the task data; the functions they return can see
+    that data (``due("plan_drafting")`` reads the rule's start field from the task).
+    """
+
+    def __init__(self, helpers: dict[str, Any] | None = None,
+                 context_helpers: dict[str, Callable[[dict], Callable]] | None = None,
+                 time_limit: float = SCRIPT_TIME_LIMIT):
+        base = {"datetime": dt.datetime, "timedelta": dt.timedelta}
+        base.update(helpers or {})
+        super().__init__(_base_globals(base))
+        self.context_helpers = context_helpers or {}
+        self.time_limit = time_limit
+
+    def _bound(self, context: dict) -> dict:
+        return {name: factory(context) for name, factory in self.context_helpers.items()}
+
+    def evaluate(self, expression, context, external_context=None):
+        code = compile_checked(expression.strip(), "eval")
+        extra = dict(external_context or {})
+        extra.update(self._bound(context))
+        return _run_limited(lambda: super(SandboxEnvironment, self).evaluate(code, context, extra),
+                            self.time_limit)
+
+    def execute(self, script, context, external_context=None):
+        code = compile_checked(script, "exec")
+        extra = dict(external_context or {})
+        extra.update(self._bound(context))
+        return _run_limited(lambda: super(SandboxEnvironment, self).execute(code, context, extra),
+                            self.time_limit)
+
+
+def make_script_engine(helpers=None, context_helpers=None) -> PythonScriptEngine:
+    return PythonScriptEngine(environment=SandboxEnvironment(helpers, context_helpers))

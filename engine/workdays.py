@@ -1,0 +1,132 @@
+"""Vietnamese working-day calendar and statutory time-limit arithmetic.
+
+Counting follows Bộ luật Dân sự 2015 Điều 147–148:
+- a limit in hours runs in clock time from the stated moment, through nights and days off;
+- a limit in days excludes the day of the start event; it ends at the end (24:00) of its last day,
+  and a last day that is a weekend or public holiday moves to the end of the next working day;
+- working days are Monday–Friday less public holidays and compensatory days off, plus the
+  Saturdays the government swaps in as working days (the ``holidays`` package's VN calendar).
+
+Administrators may override single days (``CalendarDay`` rows), e.g. a Tết schedule announced late.
+The end of a day is represented as 23:59:59 local time, the last whole second of the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+import holidays
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+UNITS = ("hours", "days", "working_days")
+
+
+@lru_cache(maxsize=1)
+def _vn_holidays() -> holidays.HolidayBase:
+    return holidays.country_holidays("VN", years=range(2015, 2041))
+
+
+class WorkCalendar:
+    """Is a day a working day? The VN public calendar plus administrator overrides."""
+
+    def __init__(self, overrides: Mapping[dt.date, bool] | None = None):
+        self.overrides = dict(overrides or {})
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        return bool(_vn_holidays().is_working_day(day))
+
+    def holiday_name(self, day: dt.date) -> str | None:
+        return _vn_holidays().get(day)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(23, 59, 59), VN_TZ)
+
+
+def add_hours(start: dt.datetime, hours: float) -> dt.datetime:
+    _require_aware(start)
+    return (start + dt.timedelta(hours=hours)).astimezone(VN_TZ)
+
+
+def add_working_days(start: dt.datetime, n: int, calendar: WorkCalendar) -> dt.datetime:
+    """End of the n-th working day after the day of ``start`` (that day itself is not counted)."""
+    _require_aware(start)
+    if n < 1:
+        raise ValueError("a working-day limit must be at least 1 day")
+    day = start.astimezone(VN_TZ).date()
+    counted = 0
+    while counted < n:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    return end_of_day(day)
+
+
+def add_days(start: dt.datetime, n: int, calendar: WorkCalendar) -> dt.datetime:
+    """Calendar days; a last day that is not a working day rolls to the next working day."""
+    _require_aware(start)
+    if n < 1:
+        raise ValueError("a day limit must be at least 1 day")
+    day = start.astimezone(VN_TZ).date() + dt.timedelta(days=n)
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return end_of_day(day)
+
+
+@dataclass(frozen=True)
+class DeadlineRule:
+    """A statutory time limit: ``amount`` ``unit`` counted from the instant in data field ``start_field``.
+
+    ``escalate_to`` names the lane id whose agency is told when the limit is missed.
+    """
+
+    name: str
+    amount: int
+    unit: str
+    start_field: str
+    label_vi: str
+    label_en: str
+    legal_basis: str
+    escalate_to: str | None = None
+
+    def __post_init__(self):
+        if self.unit not in UNITS:
+            raise ValueError(f"deadline rule {self.name}: unit must be one of {UNITS}, not {self.unit!r}")
+        if self.amount < 1:
+            raise ValueError(f"deadline rule {self.name}: amount must be positive")
+
+    def due(self, start: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
+        return compute_due(start, self.amount, self.unit, calendar)
+
+    def describe_vi(self) -> str:
+        unit = {"hours": "giờ", "days": "ngày", "working_days": "ngày làm việc"}[self.unit]
+        return f"{self.amount} {unit}"
+
+
+def compute_due(start: dt.datetime, amount: int, unit: str, calendar: WorkCalendar) -> dt.datetime:
+    if unit == "hours":
+        return add_hours(start, amount)
+    if unit == "working_days":
+        return add_working_days(start, amount, calendar)
+    if unit == "days":
+        return add_days(start, amount, calendar)
+    raise ValueError(f"unknown unit {unit!r}")
+
+
+def parse_instant(value: str | dt.datetime) -> dt.datetime:
+    """Parse an ISO 8601 instant; one without an offset is read as Vietnamese local time."""
+    instant = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=VN_TZ)
+    return instant
+
+
+def _require_aware(instant: dt.datetime) -> None:
+    if instant.tzinfo is None:
+        raise ValueError("time limits need a timezone-aware start instant")

@@ -1,0 +1,85 @@
+"""BVTE web UI: the Flask app factory. Nothing is created at import time."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask import g
+from flask import render_template
+from flask import session as flask_session
+
+from engine.clock import SystemClock
+from engine.clock_settable import SettableClock
+from engine.db import Database
+from engine.runtime import Engine
+from webui.config import from_env
+from webui.extensions import csrf
+from webui.extensions import login_manager
+from workflows import build_registry
+
+
+def create_app(overrides: dict | None = None, engine: Engine | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.update(from_env(overrides))
+    if engine is None:
+        clock = SettableClock(os.path.join("instance", "test-clock")) if app.config["BVTE_TEST_CLOCK"] else SystemClock()
+        engine = Engine(Database(app.config["DATABASE_URL"]), build_registry(), clock)
+    app.extensions["bvte_engine"] = engine
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+
+    from webui import auth
+    from webui import cases
+    from webui import errors
+    from webui import filters
+    from webui import inbox
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(inbox.bp)
+    app.register_blueprint(cases.bp)
+    errors.init_app(app)
+    filters.init_app(app)
+    if app.config["BVTE_TEST_CLOCK"]:
+        from webui import testclock
+
+        app.register_blueprint(testclock.bp)
+
+    @app.before_request
+    def _session_timeout():
+        flask_session.permanent = True
+
+    @app.after_request
+    def _security_headers(resp):
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        resp.headers.setdefault("Content-Security-Policy",
+                                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'")
+        if "text/html" in resp.content_type:
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+    @app.get("/health")
+    def health():
+        return {"status": "ok"}
+
+    @app.get("/")
+    def index():
+        return render_template("index.html")
+
+    @app.context_processor
+    def _inject():
+        return {"now": engine.now(), "lang": g.get("lang", "vi")}
+
+    return app
+
+
+def get_engine() -> Engine:
+    from flask import current_app
+
+    return current_app.extensions["bvte_engine"]

@@ -1,0 +1,157 @@
+"""Login and logout. Passwords are argon2 hashes; failed logins are rate limited per user and address."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import Blueprint
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from flask_login import login_user
+from flask_login import logout_user
+from sqlalchemy import select
+
+from engine import audit
+from engine.accounts import check_password
+from engine.models import Agency
+from engine.models import User
+from engine.runtime import Actor
+from webui.extensions import login_manager
+from workflows.agencies import AGENCY_TYPES
+from workflows.agencies import EXTRA_ROLES
+
+bp = Blueprint("auth", __name__)
+
+
+@dataclass
+class LoginUser:
+    """The logged-in person as the web layer sees it (Flask-Login adapter over ``engine.models.User``)."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    agency_id: int | None
+    agency_name: str
+    agency_type: str | None
+    commune_code: str | None
+    province_code: str | None
+    is_active: bool = True
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.username, self.id, self.agency_id, self.role)
+
+    @property
+    def role_name(self) -> str:
+        if self.role in AGENCY_TYPES:
+            return AGENCY_TYPES[self.role].name_vi
+        return EXTRA_ROLES.get(self.role, (self.role,))[0]
+
+
+def load_login_user(user_id: int) -> LoginUser | None:
+    from webui import get_engine
+
+    with get_engine().db.read() as s:
+        user = s.get(User, user_id)
+        if user is None or not user.active:
+            return None
+        agency = s.get(Agency, user.agency_id) if user.agency_id else None
+        return LoginUser(user.id, user.username, user.full_name, user.role, user.agency_id,
+                         agency.name if agency else "", agency.agency_type if agency else None,
+                         agency.commune_code if agency else None, agency.province_code if agency else None)
+
+
+@login_manager.user_loader
+def _load(user_id: str):
+    try:
+        return load_login_user(int(user_id))
+    except ValueError:
+        return None
+
+
+class _Throttle:
+    """Failed-login counter per key; in memory, so per worker (documented in the README)."""
+
+    def __init__(self):
+        self._fails: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def blocked(self, key: str, limit: int, window: int) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._fails.get(key, []) if now - t < window]
+            self._fails[key] = recent
+            return len(recent) >= limit
+
+    def fail(self, key: str) -> None:
+        with self._lock:
+            self._fails.setdefault(key, []).append(time.monotonic())
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._fails.pop(key, None)
+
+
+THROTTLE = _Throttle()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    from webui import get_engine
+
+    if current_user.is_authenticated:
+        return redirect(url_for("inbox.index"))
+    error = None
+    status = 200
+    if request.method == "POST":
+        username = (request.form.get("username") or "").strip()[:80]
+        password = request.form.get("password") or ""
+        keys = [f"u:{username.lower()}", f"ip:{request.remote_addr}"]
+        limit, window = current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_SECONDS"]
+        engine = get_engine()
+        if any(THROTTLE.blocked(k, limit if k.startswith("u:") else limit * 4, window) for k in keys):
+            error = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
+            status = 429
+        else:
+            with engine.db.read() as s:
+                user = s.execute(select(User).where(User.username == username)).scalar()
+            if user is not None and user.active and check_password(user.password_hash, password):
+                for k in keys:
+                    THROTTLE.clear(k)
+                login_user(load_login_user(user.id))
+                with engine.db.write() as s:
+                    audit.append(s, engine.now(), user.username, "auth.login", detail={"ip": request.remote_addr})
+                target = request.args.get("next") or ""
+                if not target.startswith("/") or target.startswith("//"):
+                    target = url_for("inbox.index")
+                return redirect(target)
+            check_password(None, password) if user is None else None
+            for k in keys:
+                THROTTLE.fail(k)
+            with engine.db.write() as s:
+                audit.append(s, engine.now(), username or "?", "auth.login_failed", detail={"ip": request.remote_addr})
+            error = "Tên đăng nhập hoặc mật khẩu không đúng."
+            status = 401
+    return render_template("auth/login.html", error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("Đã đăng xuất.")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,351 @@
+"""The ``bvte`` command line. Every failure exits non-zero with a sentence, never a traceback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import click
+
+from engine.clock import SystemClock
+from engine.clock_settable import SettableClock
+from engine.db import Database
+from engine.errors import EngineError
+from engine.errors import InvalidProcess
+from engine.loader import collect_bundle
+from engine.runtime import Actor
+from engine.runtime import Engine
+from engine.workdays import UNITS
+from engine.workdays import compute_due
+from engine.workdays import parse_instant
+from workflows import build_registry
+
+
+def _database_url() -> str:
+    from webui.config import from_env
+
+    return from_env()["DATABASE_URL"]
+
+
+def make_engine() -> Engine:
+    clock = (SettableClock(os.path.join("instance", "test-clock")) if os.environ.get("BVTE_TEST_CLOCK") == "1"
+             else SystemClock())
+    return Engine(Database(_database_url()), build_registry(), clock)
+
+
+def _cli_actor() -> Actor:
+    return Actor(f"cli:{os.environ.get('USER', 'admin')}")
+
+
+def friendly(fn):
+    """Turn engine and database errors into one clear sentence and exit status 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except EngineError as exc:
+            click.echo(f"Lỗi / error: {exc.message}", err=True)
+            sys.exit(1)
+        except Exception as exc:   # database unreachable, bad URL, missing table
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if isinstance(exc, (SQLAlchemyError, OSError)):
+                click.echo(f"Lỗi cơ sở dữ liệu / database error: {str(exc).splitlines()[0]}", err=True)
+                click.echo("Hint: run 'bvte db upgrade' and check DATABASE_URL.", err=True)
+                sys.exit(2)
+            raise
+    return wrapper
+
+
+@click.group()
+def main():
+    """BVTE: the interagency child-protection procedure (Nghị định 56/2017) as BPMN workflows."""
+
+
+@main.group()
+def db():
+    """Database schema."""
+
+
+@db.command("upgrade")
+@friendly
+def db_upgrade():
+    """Create or migrate the schema to the newest version."""
+    from engine.migrate import upgrade
+
+    database = Database(_database_url())
+    upgrade(database)
+    click.echo(f"schema up to date ({database.url.split('@')[-1]})")
+
+
+@main.command("seed-demo")
+@friendly
+def seed_demo_cmd():
+    """Create a demo province with two communes, every agency, a user per role, and deploy the process."""
+    from workflows.seed import DEMO_PASSWORD
+    from workflows.seed import seed_demo
+
+    created = seed_demo(make_engine())
+    if created:
+        click.echo(f"created {len(created)} demo users (password: {DEMO_PASSWORD}): {', '.join(created)}")
+    else:
+        click.echo("demo data already present")
+
+
+@main.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@friendly
+def validate_cmd(files):
+    """Validate BPMN FILES (called processes are found beside the first). Exit 1 listing each problem."""
+    engine = Engine(Database("sqlite:///:memory:"), build_registry())
+    bundle = _read_bundle(files)
+    try:
+        parsed = engine.validate(bundle)
+    except InvalidProcess as exc:
+        for element, message in exc.problems:
+            click.echo(f"{element}: {message}")
+        sys.exit(1)
+    click.echo(f"OK: {parsed.main_id} ({len(parsed.files)} files, sha256 {parsed.content_hash[:12]})")
+
+
+def _read_bundle(files) -> dict[str, bytes]:
+    for path in files:
+        if not os.path.isfile(path):
+            click.echo(f"Lỗi / error: file not found: {path}", err=True)
+            sys.exit(1)
+    bundle = collect_bundle(files[0])
+    for path in files[1:]:
+        with open(path, "rb") as fh:
+            bundle[os.path.basename(path)] = fh.read()
+    return bundle
+
+
+@main.command("deploy")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@friendly
+def deploy_cmd(files):
+    """Validate and deploy BPMN FILES as a new immutable process version."""
+    engine = make_engine()
+    try:
+        row = engine.deploy(_read_bundle(files), _cli_actor())
+    except InvalidProcess as exc:
+        for element, message in exc.problems:
+            click.echo(f"{element}: {message}")
+        sys.exit(1)
+    click.echo(f"deployed {row.process_id} version {row.version} (sha256 {row.content_hash[:12]})")
+
+
+@main.group()
+def cases():
+    """Cases."""
+
+
+@cases.command("list")
+@click.option("--status", type=click.Choice(["open", "closed", "all"]), default="all")
+@click.option("--limit", type=click.IntRange(1, 10000), default=50)
+@friendly
+def cases_list(status, limit):
+    from sqlalchemy import select
+
+    from engine.models import Case
+
+    engine = make_engine()
+    with engine.db.read() as s:
+        q = select(Case).order_by(Case.received_at.desc()).limit(limit)
+        if status != "all":
+            q = q.where(Case.status == status)
+        rows = list(s.execute(q).scalars())
+    for c in rows:
+        click.echo(f"{c.reference}\t{c.id}\t{c.status}\t{c.commune_code}\t{c.received_at.isoformat()}")
+    click.echo(f"{len(rows)} case(s)")
+
+
+@main.group()
+def tasks():
+    """Open tasks."""
+
+
+@tasks.command("list")
+@click.option("--agency", "agency_code", required=True, help="agency code, e.g. commune_officer.X01")
+@friendly
+def tasks_list(agency_code):
+    from sqlalchemy import select
+
+    from engine.models import Agency
+
+    engine = make_engine()
+    with engine.db.read() as s:
+        agency = s.execute(select(Agency).where(Agency.code == agency_code)).scalar()
+    if agency is None:
+        click.echo(f"Lỗi / error: no agency with code '{agency_code}'", err=True)
+        sys.exit(1)
+    rows = engine.inbox(agency.id, limit=1000)
+    for t in rows:
+        due = t.due_at.isoformat() if t.due_at else "-"
+        click.echo(f"{t.id}\t{t.task_name}\t{t.commune_code}\tdue {due}\t{t.title}")
+    click.echo(f"{len(rows)} open task(s) for {agency.name}")
+
+
+@main.command("deadline")
+@click.option("--from", "start", required=True, help="start instant, ISO 8601 (no offset = Vietnam time)")
+@click.option("--hours", type=int)
+@click.option("--days", type=int)
+@click.option("--working-days", type=int)
+@friendly
+def deadline_cmd(start, hours, days, working_days):
+    """Print the due instant of a time limit, counted as the Civil Code counts, in ISO 8601."""
+    given = [(u, v) for u, v in (("hours", hours), ("days", days), ("working_days", working_days)) if v is not None]
+    if len(given) != 1:
+        click.echo("Lỗi / error: give exactly one of --hours, --days, --working-days", err=True)
+        sys.exit(1)
+    unit, amount = given[0]
+    assert unit in UNITS
+    try:
+        instant = parse_instant(start)
+    except ValueError:
+        click.echo(f"Lỗi / error: --from '{start}' is not an ISO 8601 date-time", err=True)
+        sys.exit(1)
+    if amount < 1:
+        click.echo("Lỗi / error: the amount must be at least 1", err=True)
+        sys.exit(1)
+    calendar = _calendar_or_default()
+    click.echo(compute_due(instant, amount, unit, calendar).isoformat())
+
+
+def _calendar_or_default():
+    """Administrator overrides from the database when it is reachable; the public calendar otherwise."""
+    from engine.workdays import WorkCalendar
+
+    try:
+        return make_engine().calendar()
+    except Exception:
+        return WorkCalendar()
+
+
+@main.group()
+def calendar():
+    """Working-day calendar overrides (e.g. a Tết schedule announced late)."""
+
+
+@calendar.command("set")
+@click.argument("day")
+@click.option("--working/--off", required=True)
+@click.option("--note", required=True)
+@friendly
+def calendar_set(day, working, note):
+    try:
+        d = dt.date.fromisoformat(day)
+    except ValueError:
+        click.echo(f"Lỗi / error: '{day}' is not a date (YYYY-MM-DD)", err=True)
+        sys.exit(1)
+    make_engine().set_calendar_day(d, working, note, _cli_actor())
+    click.echo(f"{d} is now a {'working day' if working else 'day off'}")
+
+
+@calendar.command("clear")
+@click.argument("day")
+@friendly
+def calendar_clear(day):
+    try:
+        d = dt.date.fromisoformat(day)
+    except ValueError:
+        click.echo(f"Lỗi / error: '{day}' is not a date (YYYY-MM-DD)", err=True)
+        sys.exit(1)
+    removed = make_engine().clear_calendar_day(d, _cli_actor())
+    click.echo(f"{d}: override {'removed' if removed else 'not found'}")
+
+
+@main.group()
+def timers():
+    """The timer worker."""
+
+
+@timers.command("run")
+@click.option("--once", is_flag=True, help="sweep once and exit")
+@click.option("--interval", type=click.FloatRange(0.2, 3600), default=5.0, show_default=True)
+@friendly
+def timers_run(once, interval):
+    """Fire due timers (escalations) — safe to run in several processes at once."""
+    engine = make_engine()
+    stop = {"flag": False}
+
+    def _stop(*_):
+        stop["flag"] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    while True:
+        fired = engine.fire_due_timers()
+        if once:
+            click.echo(f"fired timers of {fired} case(s)")
+            return
+        if fired:
+            click.echo(f"{dt.datetime.now(dt.timezone.utc).isoformat()} fired timers of {fired} case(s)")
+        slept = 0.0
+        while slept < interval and not stop["flag"]:
+            time.sleep(0.2)
+            slept += 0.2
+        if stop["flag"]:
+            return
+
+
+@main.command("check")
+@friendly
+def check_cmd():
+    """Check that every open case's state, open-task table and timer table agree. Exit 1 on mismatch."""
+    from engine.consistency import check
+
+    problems, checked = check(make_engine())
+    for p in problems:
+        click.echo(p)
+    click.echo(f"checked {checked} case(s): {len(problems)} problem(s)")
+    sys.exit(1 if problems else 0)
+
+
+@main.group()
+def audit():
+    """The audit trail."""
+
+
+@audit.command("verify")
+@friendly
+def audit_verify():
+    """Verify the audit log's hash chain. Exit 1 if a row was edited or removed."""
+    from engine import audit as audit_mod
+
+    engine = make_engine()
+    with engine.db.read() as s:
+        problems = audit_mod.verify(s)
+    for p in problems:
+        click.echo(p)
+    click.echo("audit chain intact" if not problems else f"{len(problems)} problem(s)")
+    sys.exit(1 if problems else 0)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, type=int, show_default=True)
+@click.option("--workers", default=2, type=int, show_default=True)
+@click.option("--timers/--no-timers", default=True, help="also run the timer worker")
+def serve_cmd(host, port, workers, timers):
+    """Serve the web UI with gunicorn (and the timer worker beside it)."""
+    worker = None
+    if timers:
+        worker = subprocess.Popen([sys.executable, "-m", "webui.cli", "timers", "run"])
+    try:
+        subprocess.call([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
+                         "--access-logfile", "-", "webui.wsgi:app"])
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

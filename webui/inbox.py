@@ -1,0 +1,141 @@
+"""Agency inbox and the task page: claim, release, fill in and complete a task."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from engine import audit
+from engine.errors import Conflict
+from engine.errors import InvalidTaskData
+from engine.errors import NotFound
+from engine.models import Case
+from engine.models import OpenTask
+from webui.access import form_to_data
+from webui.access import visible_data
+from workflows.child_protection.deadlines import DEADLINES
+from workflows.child_protection.forms import FORMS
+from workflows.forms import Form
+
+bp = Blueprint("inbox", __name__)
+PAGE = 50
+NO_FORM = Form("Xác nhận hoàn thành", [])
+
+
+def _engine():
+    from webui import get_engine
+
+    return get_engine()
+
+
+@bp.get("/inbox")
+@login_required
+def index():
+    if current_user.agency_id is None:
+        abort(403)
+    claimed = request.args.get("claimed", "all")
+    if claimed not in ("all", "mine", "unclaimed"):
+        claimed = "all"
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    commune = request.args.get("commune") or None
+    task_name = request.args.get("task") or None
+    tasks = _engine().inbox(current_user.agency_id, claimed=claimed, user_id=current_user.id, task_name=task_name,
+                            commune=commune, limit=PAGE + 1, offset=(page - 1) * PAGE)
+    return render_template("inbox/index.html", tasks=tasks[:PAGE], has_next=len(tasks) > PAGE, page=page,
+                           claimed=claimed, commune=commune or "", task_filter=task_name or "")
+
+
+def _task_or_404(task_id: str) -> tuple[OpenTask, Case]:
+    engine = _engine()
+    with engine.db.read() as s:
+        ot = s.get(OpenTask, task_id)
+        if ot is None or ot.agency_id != current_user.agency_id:
+            return None, None
+        return ot, s.get(Case, ot.case_id)
+
+
+@bp.route("/tasks/<task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: str):
+    engine = _engine()
+    ot, case = _task_or_404(task_id)
+    if ot is None:
+        steps = [st for st in _done_steps(task_id)]
+        if steps:
+            flash(f"Nhiệm vụ này đã được {steps[0].user_name} hoàn thành.", "warning")
+            return redirect(url_for("inbox.index"))
+        abort(404)
+    form = FORMS.get(ot.task_name, NO_FORM)
+    errors: dict = {}
+    values: dict = {}
+    if request.method == "POST":
+        values = form_to_data(request.form, form.fields)
+        try:
+            expected = int(request.form.get("case_version", "0")) or None
+        except ValueError:
+            expected = None
+        try:
+            engine.complete_task(task_id, values, current_user.actor, expected_version=expected)
+            flash(f"Đã hoàn thành: {ot.title}", "success")
+            return redirect(url_for("inbox.index"))
+        except InvalidTaskData as exc:
+            errors = exc.fields
+        except Conflict as exc:
+            flash(exc.message, "warning")
+            return redirect(url_for("inbox.index")), 303
+        except NotFound:
+            flash("Nhiệm vụ không còn tồn tại (có thể người khác đã hoàn thành).", "warning")
+            return redirect(url_for("inbox.index"))
+    data = engine.task_data(task_id)
+    with engine.db.write() as s:
+        audit.append(s, engine.now(), current_user.username, "case.view_task", case_id=case.id, task_id=task_id)
+    rule = DEADLINES.get(ot.deadline_rule) if ot.deadline_rule else None
+    status = 422 if errors else 200
+    return render_template("inbox/task.html", task=ot, case=case, form=form, errors=errors, values=values,
+                           summary=visible_data(data, current_user), rule=rule), status
+
+
+def _done_steps(task_id):
+    from sqlalchemy import select
+
+    from engine.models import CaseStep
+
+    with _engine().db.read() as s:
+        return list(s.execute(select(CaseStep).where(CaseStep.task_id == task_id)).scalars())
+
+
+@bp.post("/tasks/<task_id>/claim")
+@login_required
+def claim(task_id: str):
+    try:
+        _engine().claim(task_id, current_user.actor)
+        flash("Đã nhận nhiệm vụ.", "success")
+    except Conflict as exc:
+        flash(exc.message, "warning")
+    return redirect(request.referrer if _safe_ref() else url_for("inbox.index"))
+
+
+@bp.post("/tasks/<task_id>/release")
+@login_required
+def release(task_id: str):
+    try:
+        _engine().unclaim(task_id, current_user.actor)
+        flash("Đã trả lại nhiệm vụ.", "success")
+    except Conflict as exc:
+        flash(exc.message, "warning")
+    return redirect(request.referrer if _safe_ref() else url_for("inbox.index"))
+
+
+def _safe_ref() -> bool:
+    ref = request.referrer or ""
+    return ref.startswith(request.host_url)

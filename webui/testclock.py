@@ -1,0 +1,33 @@
+"""POST /_test/clock moves the shared settable clock (only with BVTE_TEST_CLOCK=1, never in production)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint
+from flask import jsonify
+from flask import request
+
+from webui.extensions import csrf
+
+bp = Blueprint("testclock", __name__)
+
+
+@bp.route("/_test/clock", methods=["GET", "POST"])
+@csrf.exempt
+def clock():
+    from webui import get_engine
+
+    engine = get_engine()
+    if request.method == "POST":
+        body = request.get_json(silent=True) or {}
+        try:
+            instant = dt.datetime.fromisoformat(str(body.get("now", "")))
+            if instant.tzinfo is None:
+                raise ValueError
+        except ValueError:
+            return jsonify({"error": "invalid", "fields": {"now": ["ISO 8601 instant with offset required"]}}), 400
+        engine.clock.set(instant)
+        if body.get("fire_timers", True):
+            engine.fire_due_timers()
+    return jsonify({"now": engine.now().isoformat()})

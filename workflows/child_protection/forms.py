@@ -1,0 +1,251 @@
+"""The forms of the procedure: Mẫu 01 (intake) to Mẫu 06 (review) and the referral and escalation steps."""
+# ruff: noqa: N802  (one-letter field constructors keep the form tables readable)
+
+from __future__ import annotations
+
+from workflows.child_protection.deadlines import REFERRAL_CODES
+from workflows.forms import LEVELS
+from workflows.forms import Field
+from workflows.forms import Form
+
+ABUSE_FORMS = [
+    ("violence", "Bạo lực", "Violence"),
+    ("sexual_abuse", "Xâm hại tình dục", "Sexual abuse"),
+    ("exploitation", "Bóc lột", "Exploitation"),
+    ("trafficking", "Mua bán", "Trafficking"),
+    ("abandonment", "Bỏ rơi", "Abandonment"),
+    ("neglect", "Bỏ mặc", "Neglect"),
+    ("other", "Hình thức khác", "Other"),
+]
+
+# Luật Trẻ em 2016 Điều 10.1: the 14 groups of children in special circumstances.
+SPECIAL_GROUPS = [
+    ("a", "Mồ côi cả cha và mẹ", "Orphaned of both parents"),
+    ("b", "Bị bỏ rơi", "Abandoned"),
+    ("c", "Không nơi nương tựa", "Without any support"),
+    ("d", "Khuyết tật", "Disabled"),
+    ("dd", "Nhiễm HIV/AIDS", "Living with HIV/AIDS"),
+    ("e", "Vi phạm pháp luật", "In conflict with the law"),
+    ("g", "Nghiện ma túy", "Drug-addicted"),
+    ("h", "Bỏ học kiếm sống chưa hoàn thành phổ cập giáo dục THCS",
+     "Left school to earn a living before finishing lower secondary"),
+    ("i", "Bị tổn hại nghiêm trọng về thể chất và tinh thần do bị bạo lực",
+     "Seriously harmed physically and mentally by violence"),
+    ("k", "Bị bóc lột", "Exploited"),
+    ("l", "Bị xâm hại tình dục", "Sexually abused"),
+    ("m", "Bị mua bán", "Trafficked"),
+    ("n", "Mắc bệnh hiểm nghèo hoặc bệnh phải điều trị dài ngày thuộc hộ nghèo, hộ cận nghèo",
+     "Serious or long-term illness in a poor or near-poor household"),
+    ("o", "Di cư, trẻ em lánh nạn, tị nạn chưa xác định được cha mẹ hoặc không có người chăm sóc",
+     "Migrant, displaced or refugee with no identified parents or caregiver"),
+]
+
+CHANNELS = [
+    ("hotline_111", "Tổng đài 111", "Hotline 111"),
+    ("commune_hotline", "Đường dây nóng của xã", "Commune hotline"),
+    ("school", "Nhà trường", "School"),
+    ("police", "Công an", "Police"),
+    ("health", "Cơ sở y tế", "Health facility"),
+    ("walk_in", "Trực tiếp", "Walk-in"),
+    ("online", "Trực tuyến", "Online"),
+]
+SEXES = [("male", "Nam", "Male"), ("female", "Nữ", "Female"), ("unknown", "Không rõ", "Unknown")]
+CATEGORIES = [
+    ("abused", "Trẻ em bị xâm hại", "Abused child"),
+    ("at_risk", "Có nguy cơ bị bạo lực, bóc lột, bỏ rơi", "At risk of violence, exploitation or abandonment"),
+    ("special_circumstances", "Trẻ em có hoàn cảnh đặc biệt", "Child in special circumstances"),
+]
+SERVICES = [
+    ("medical", "Chăm sóc y tế, trị liệu tâm lý", "Medical care, psychological therapy"),
+    ("shelter", "Nơi tạm trú an toàn", "Safe shelter"),
+    ("alternative_care", "Chăm sóc thay thế", "Alternative care"),
+    ("reintegration", "Đoàn tụ gia đình, hòa nhập trường học, cộng đồng", "Reunification and reintegration"),
+    ("caregiver_counselling", "Tư vấn cho cha mẹ, người chăm sóc", "Counselling for caregivers"),
+    ("legal", "Tư vấn, trợ giúp pháp lý", "Legal advice and aid"),
+]
+
+
+def T(name, vi, en, required=False, **kw):
+    return Field(name, "text", vi, en, required, **kw)
+
+
+def A(name, vi, en, required=False, **kw):
+    return Field(name, "textarea", vi, en, required, **kw)
+
+
+def B(name, vi, en, **kw):
+    return Field(name, "bool", vi, en, **kw)
+
+
+def C(name, vi, en, choices, required=False, **kw):
+    return Field(name, "choice", vi, en, required, choices=choices, **kw)
+
+
+def M(name, vi, en, choices, required=False, **kw):
+    return Field(name, "multichoice", vi, en, required, choices=choices, **kw)
+
+
+def D(name, vi, en, required=False, **kw):
+    return Field(name, "date", vi, en, required, **kw)
+
+
+# ---------------------------------------------------------------- Mẫu 01: intake (starts a case)
+INTAKE_FIELDS = [
+    C("channel", "Kênh tiếp nhận", "Channel", CHANNELS, required=True),
+    C("case_category", "Phân loại", "Category", CATEGORIES, required=True),
+    M("abuse_forms", "Hình thức xâm hại / nguy cơ", "Forms of abuse or risk", ABUSE_FORMS),
+    C("special_circumstance_group", "Nhóm trẻ em có hoàn cảnh đặc biệt", "Special-circumstance group", SPECIAL_GROUPS),
+    C("urgency", "Mức độ khẩn cấp", "Urgency",
+      [("emergency", "Khẩn cấp", "Emergency"), ("non_emergency", "Không khẩn cấp", "Non-emergency")], required=True),
+    Field("received_at", "datetime", "Thời điểm tiếp nhận", "Received at"),
+    T("incident_commune", "Mã xã nơi xảy ra vụ việc", "Incident commune code", required=True),
+    T("residence_commune", "Mã xã nơi trẻ cư trú", "Residence commune code"),
+    T("incident_place", "Nơi xảy ra", "Place of the incident"),
+    T("child_name", "Họ tên trẻ", "Child's name"),
+    C("child_sex", "Giới tính", "Sex", SEXES, required=True),
+    D("child_birth_date", "Ngày sinh", "Date of birth"),
+    Field("child_age", "int", "Tuổi (ước tính)", "Age (estimated)", min_value=0, max_value=17),
+    T("child_current_location", "Nơi trẻ đang ở", "Where the child is now"),
+    A("child_condition", "Tình trạng của trẻ", "Child's condition"),
+    A("likely_outcome", "Hậu quả có thể xảy ra nếu không can thiệp", "Likely outcome with no intervention"),
+    A("description", "Nội dung thông tin, thông báo", "What was reported", required=True),
+    A("parents_info", "Thông tin cha mẹ (họ tên, tuổi, nghề nghiệp)", "Parents (name, age, occupation)"),
+    A("family_situation", "Hoàn cảnh gia đình, người chăm sóc hiện tại", "Family situation, current caregiver"),
+    A("actions_already_taken", "Các biện pháp đã thực hiện", "Actions already taken"),
+    B("reporter_anonymous", "Người báo tin giấu tên", "Anonymous reporter"),
+    T("reporter_name", "Họ tên người báo tin", "Reporter's name", sensitive=True),
+    T("reporter_phone", "Số điện thoại người báo tin", "Reporter's phone", sensitive=True),
+    T("reporter_address", "Địa chỉ người báo tin", "Reporter's address", sensitive=True),
+    B("reporter_consent", "Người báo tin đồng ý cung cấp thông tin", "Reporter consents to be recorded"),
+]
+INTAKE = Form("Báo cáo tiếp nhận thông tin", INTAKE_FIELDS, form_no="Mẫu 01")
+REPORTER_FIELDS = ("reporter_name", "reporter_phone", "reporter_address")
+
+ESCALATION = Form("Xử lý quá hạn", [A("escalation_action", "Biện pháp đôn đốc, chỉ đạo đã thực hiện",
+                                      "Action taken on the missed deadline", required=True)])
+
+REFER_FLAGS = [B(f"refer_{code}", vi, en) for code, vi, en in [
+    ("police", "Chuyển gửi Công an", "Refer to police"),
+    ("health", "Chuyển gửi cơ sở y tế", "Refer to health"),
+    ("education", "Chuyển gửi nhà trường", "Refer to school"),
+    ("legal_aid", "Chuyển gửi trợ giúp pháp lý", "Refer to legal aid"),
+    ("social_work", "Chuyển gửi Trung tâm công tác xã hội", "Refer to the social-work centre")]]
+
+FORMS: dict[str, Form] = {
+    "initial_assessment": Form("Đánh giá nguy cơ ban đầu", [
+        C("harm_severity", "Mức độ nghiêm trọng của tổn hại", "Severity of harm", LEVELS, required=True),
+        C("abuser_access", "Khả năng tiếp cận của đối tượng xâm hại", "Abuser's access to the child", LEVELS, required=True),
+        C("care_obstacles", "Trở ngại trong môi trường chăm sóc", "Obstacles in the care environment", LEVELS, required=True),
+        C("self_protection", "Khả năng tự bảo vệ của trẻ", "Child's self-protection capacity", LEVELS, required=True),
+        B("serious_harm", "Trẻ bị đe dọa hoặc bị tổn hại nghiêm trọng đến tính mạng, sức khỏe, nhân phẩm",
+          "Serious harm or threat to life, health or dignity"),
+        B("caregiver_is_abuser", "Cha mẹ / người chăm sóc là người xâm hại", "The parent or caregiver is the abuser"),
+        M("abuse_forms", "Hình thức xâm hại", "Forms of abuse", ABUSE_FORMS),
+        C("special_circumstance_group", "Nhóm trẻ em có hoàn cảnh đặc biệt", "Special-circumstance group", SPECIAL_GROUPS),
+        A("assessment_notes", "Nhận định, kết luận đánh giá", "Assessment and conclusion", required=True),
+    ], form_no="Mẫu 02"),
+    "emergency_decision": Form("Quyết định biện pháp khẩn cấp", [
+        M("emergency_measures", "Biện pháp khẩn cấp", "Emergency measures", [
+            ("stop_harm", "Phối hợp công an ngăn chặn hành vi xâm hại", "Police stop the harm"),
+            ("first_aid", "Sơ cứu, cấp cứu, chăm sóc y tế", "First aid and emergency care"),
+            ("safe_place", "Đưa trẻ đến nơi an toàn", "Move the child to safety"),
+            ("preserve_evidence", "Bảo quản chứng cứ", "Preserve evidence")], required=True),
+        B("separation_ordered", "Quyết định tạm thời cách ly trẻ khỏi môi trường, người gây tổn hại",
+          "Order temporary separation (Điều 32)"),
+        T("shelter_place", "Nơi tạm trú an toàn", "Safe temporary shelter"),
+        T("alternative_carer", "Người / cơ sở chăm sóc thay thế", "Alternative carer"),
+        A("decision_notes", "Nội dung quyết định", "Decision", required=True),
+    ]),
+    "emergency_intervention": Form("Can thiệp khẩn cấp", [
+        A("actions_taken", "Các biện pháp đã thực hiện", "Measures carried out", required=True),
+        B("police_involved", "Đã phối hợp công an", "Police involved"),
+        B("health_involved", "Đã phối hợp cơ sở y tế", "Health facility involved"),
+        B("evidence_preserved", "Đã bảo quản đồ vật, tài liệu liên quan", "Evidence preserved"),
+        B("child_safe_now", "Trẻ hiện đã an toàn", "The child is safe now"),
+    ]),
+    "specific_assessment": Form("Đánh giá chi tiết, họp xác định nhu cầu", [
+        A("physical_state", "Tình trạng thể chất", "Physical state", required=True),
+        A("psychological_state", "Tình trạng tâm lý, tình cảm", "Psychological and emotional state", required=True),
+        A("family_assessment", "Hoàn cảnh gia đình, khả năng bảo vệ của cha mẹ, gia đình",
+          "Family circumstances and capacity to protect", required=True),
+        D("needs_meeting_date", "Ngày họp xác định nhu cầu", "Date of the needs meeting", required=True),
+        A("needs_meeting_participants", "Thành phần tham dự họp", "Meeting participants", required=True),
+        B("child_consulted", "Đã lấy ý kiến của trẻ (từ đủ 7 tuổi)", "The child (7 or older) was consulted"),
+        M("needs", "Nhu cầu hỗ trợ, can thiệp", "Support needs", SERVICES, required=True),
+    ], form_no="Mẫu 03"),
+    "draft_plan": Form("Kế hoạch hỗ trợ, can thiệp", [
+        A("plan_objectives", "Mục tiêu", "Objectives", required=True),
+        A("plan_measures", "Các biện pháp, người thực hiện, thời gian", "Measures, who, when", required=True),
+        *REFER_FLAGS,
+        D("next_review_date", "Ngày rà soát dự kiến", "Planned review date"),
+    ], form_no="Mẫu 04"),
+    "revise_plan": Form("Chỉnh sửa kế hoạch", [
+        A("revision_notes", "Nội dung chỉnh sửa", "What was changed", required=True),
+        A("plan_measures", "Các biện pháp sau chỉnh sửa", "Measures after revision", required=True),
+        *REFER_FLAGS,
+    ], form_no="Mẫu 04"),
+    "approve_plan": Form("Phê duyệt kế hoạch", [
+        B("plan_approved", "Phê duyệt kế hoạch", "Approve the plan"),
+        T("decision_number", "Số quyết định", "Decision number"),
+        D("approval_meeting_date", "Ngày họp", "Meeting date"),
+        A("approval_notes", "Ý kiến của Chủ tịch", "Chairman's remarks", required=True),
+    ], form_no="Mẫu 05"),
+    "accept_transfer": Form("Tiếp nhận hồ sơ chuyển đến", [
+        T("assigned_officer", "Cán bộ được giao theo dõi", "Officer assigned", required=True),
+        A("transfer_notes", "Ghi chú tiếp nhận", "Notes", required=False),
+    ]),
+    "review_visit": Form("Rà soát, đánh giá thực hiện kế hoạch", [
+        D("visit_date", "Ngày theo dõi", "Visit date", required=True),
+        C("harm_still_serious", "Mức độ nghiêm trọng của tổn hại", "Severity of harm now", LEVELS, required=True),
+        C("abuser_access", "Khả năng tiếp cận của đối tượng xâm hại", "Abuser's access to the child", LEVELS, required=True),
+        C("care_obstacles", "Trở ngại trong môi trường chăm sóc", "Obstacles in the care environment", LEVELS, required=True),
+        C("recovery_capacity", "Khả năng tự bảo vệ, phục hồi của trẻ", "Self-protection and recovery", LEVELS, required=True),
+        A("review_notes", "Nhận xét", "Notes", required=True),
+        C("review_outcome", "Đề xuất", "Proposal", [
+            ("continue", "Tiếp tục theo dõi", "Continue monitoring"),
+            ("close", "Kết thúc kế hoạch", "Close the plan"),
+            ("new_plan", "Xây dựng kế hoạch mới", "Make a new plan")], required=True),
+    ], form_no="Mẫu 06"),
+    "close_case": Form("Kết thúc kế hoạch, đóng hồ sơ", [
+        C("closure_outcome", "Kết quả", "Outcome", [
+            ("safe_stable", "Trẻ an toàn, ổn định", "Child safe and stable"),
+            ("moved", "Trẻ chuyển nơi cư trú", "Child moved away"),
+            ("other", "Khác", "Other")], required=True),
+        A("closure_notes", "Căn cứ kết thúc", "Grounds for closure", required=True),
+    ]),
+    "arrange_alternative_care": Form("Bố trí nơi tạm trú, chăm sóc thay thế", [
+        T("shelter_place", "Nơi tạm trú an toàn", "Safe shelter", required=True),
+        T("alternative_carer", "Người / cơ sở chăm sóc thay thế", "Alternative carer", required=True),
+        A("care_notes", "Ghi chú", "Notes"),
+    ]),
+    "separation_review": Form("Rà soát cách ly", [
+        C("separation_action", "Quyết định", "Decision", [
+            ("revoke", "Chấm dứt cách ly, trẻ trở về", "Revoke; the child returns"),
+            ("extend", "Gia hạn theo yêu cầu của cơ quan có thẩm quyền", "Extend at a competent authority's request")],
+          required=True),
+        A("separation_review_notes", "Căn cứ", "Grounds", required=True),
+    ]),
+    "record_extension": Form("Gia hạn cách ly", [
+        T("extension_authority", "Cơ quan có thẩm quyền yêu cầu", "Requesting authority", required=True),
+        D("extension_until", "Gia hạn đến ngày", "Extended until", required=True),
+        A("extension_reason", "Lý do", "Reason", required=True),
+    ]),
+    "end_extended_separation": Form("Chấm dứt cách ly", [
+        A("separation_end_notes", "Căn cứ chấm dứt", "Grounds", required=True)]),
+}
+
+for _code in REFERRAL_CODES:
+    FORMS[f"{_code}_acknowledge"] = Form("Xác nhận tiếp nhận chuyển gửi", [
+        T("contact_person", "Cán bộ đầu mối", "Contact person", required=True),
+        A("planned_action", "Dự kiến hỗ trợ", "Planned support", required=True)])
+    FORMS[f"{_code}_report_outcome"] = Form("Báo cáo kết quả hỗ trợ", [
+        C("service_outcome", "Kết quả", "Outcome", [
+            ("provided", "Đã hỗ trợ đầy đủ", "Provided"),
+            ("partial", "Hỗ trợ một phần", "Partly provided"),
+            ("not_provided", "Chưa hỗ trợ được", "Not provided")], required=True),
+        A("service_notes", "Nội dung", "Details", required=True)])
+    FORMS[f"{_code}_escalate_ack"] = ESCALATION
+
+for _task in ("escalate_response_overdue", "escalate_plan_overdue", "escalate_approval_overdue",
+              "escalate_separation_limit", "escalate_care_overdue"):
+    FORMS[_task] = ESCALATION

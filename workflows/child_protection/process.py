@@ -1,0 +1,106 @@
+"""The ProcessConfig of the child-protection case, its statutory guards, and intake."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+
+from engine.loader import BPMN
+from engine.loader import ParsedBundle
+from engine.process import ProcessConfig
+from engine.process import StatutoryGuard
+from engine.runtime import Actor
+from engine.runtime import Engine
+from engine.runtime import child_key
+from engine.workdays import VN_TZ
+from workflows.child_protection.deadlines import DEADLINES
+from workflows.child_protection.deadlines import REQUIRED_TIMERS
+from workflows.child_protection.deadlines import TASK_DEADLINES
+from workflows.child_protection.forms import FORMS
+from workflows.child_protection.forms import INTAKE
+from workflows.child_protection.lanes import LANE_AGENCIES
+
+PROCESS_ID = "child_protection_case"
+BPMN_FILES = ["child_protection_case.bpmn", "temporary_separation.bpmn", "referral_police.bpmn",
+              "referral_health.bpmn", "referral_education.bpmn", "referral_legal_aid.bpmn",
+              "referral_social_work.bpmn"]
+
+
+def _timer_rules(bundle: ParsedBundle) -> dict[str, set[str]]:
+    """task id -> deadline rules of the timers attached to it."""
+    found: dict[str, set[str]] = {}
+    for _pid, boundary in bundle.elements("boundaryEvent"):
+        for expr in boundary.iter(BPMN + "timeDate"):
+            try:
+                node = ast.parse((expr.text or "").strip(), mode="eval").body
+            except SyntaxError:
+                continue
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "due" and node.args:
+                arg = node.args[0]
+                if isinstance(arg, ast.Constant):
+                    found.setdefault(boundary.get("attachedToRef"), set()).add(arg.value)
+    return found
+
+
+def _check_required_timers(bundle: ParsedBundle) -> list[tuple[str, str]]:
+    problems = []
+    rules = _timer_rules(bundle)
+    tasks = {el.get("id") for _pid, el in bundle.elements("userTask")}
+    for task_id, rule in REQUIRED_TIMERS.items():
+        limit = DEADLINES[rule]
+        if task_id not in tasks:
+            problems.append((task_id, f"thiếu bước bắt buộc theo luật / statutory step '{task_id}' is missing "
+                                      f"({limit.legal_basis})"))
+        elif rule not in rules.get(task_id, set()):
+            problems.append((task_id, f"thiếu hẹn giờ thời hạn luật định {limit.describe_vi()} "
+                                      f"(due(\"{rule}\"), {limit.legal_basis}) / statutory time-limit timer removed"))
+    return problems
+
+
+def _check_emergency_path(bundle: ParsedBundle) -> list[tuple[str, str]]:
+    """The emergency decision must be reachable from the initial assessment through a gateway."""
+    flows = [(el.get("sourceRef"), el.get("targetRef")) for _pid, el in bundle.elements("sequenceFlow")]
+    succ: dict[str, set[str]] = {}
+    for a, b in flows:
+        succ.setdefault(a, set()).add(b)
+    seen, todo = set(), ["initial_assessment"]
+    while todo:
+        node = todo.pop()
+        for nxt in succ.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    if "emergency_decision" not in seen or "emergency_intervention" not in seen:
+        return [("initial_assessment", "đường can thiệp khẩn cấp 12 giờ không còn đi được / the 12-hour emergency "
+                                       "path is no longer reachable from the initial assessment")]
+    return []
+
+
+GUARDS = [
+    StatutoryGuard("required_timers", "Các hẹn giờ thời hạn luật định còn đủ", _check_required_timers),
+    StatutoryGuard("emergency_path", "Đường can thiệp khẩn cấp còn đi được", _check_emergency_path),
+]
+
+CONFIG = ProcessConfig(process_id=PROCESS_ID, lane_agencies=LANE_AGENCIES, forms=FORMS, deadlines=DEADLINES,
+                       task_deadlines=TASK_DEADLINES, guards=GUARDS, bpmn_files=BPMN_FILES)
+
+
+def open_case(engine: Engine, report: dict, actor: Actor):
+    """Validate a Mẫu 01 report and start a case from it. Returns the new ``Case``."""
+    data = INTAKE.validate(report)
+    received_at = dt.datetime.fromisoformat(data["received_at"]) if data.get("received_at") else None
+    if data.get("reporter_anonymous"):
+        for key in ("reporter_name", "reporter_phone", "reporter_address"):
+            data[key] = None
+    summary = {k: data.get(k) for k in ("child_name", "child_sex", "child_age", "child_birth_date", "channel",
+                                        "urgency", "abuse_forms", "case_category", "special_circumstance_group")}
+    key = child_key(data.get("child_name"), data.get("child_birth_date") or (str(data["child_age"])
+                    if data.get("child_age") is not None else None),
+                    data.get("residence_commune") or data["incident_commune"])
+    return engine.start_case(PROCESS_ID, data, actor, incident_commune=data["incident_commune"],
+                             residence_commune=data.get("residence_commune"), received_at=received_at,
+                             summary=summary, child_key=key)
+
+
+def local(instant: dt.datetime) -> dt.datetime:
+    return instant.astimezone(VN_TZ)

@@ -1,0 +1,65 @@
+"""Sample, valid form data for every task: used by tests, the Gherkin features and the benchmarks."""
+
+from __future__ import annotations
+
+from engine.models import OpenTask
+from engine.runtime import Actor
+from engine.runtime import Engine
+from workflows.child_protection.deadlines import REFERRAL_CODES
+
+REPORT = {
+    "channel": "hotline_111", "case_category": "abused", "urgency": "emergency", "incident_commune": "X01",
+    "child_name": "Nguyễn Thị Bé", "child_sex": "female", "child_age": 9,
+    "description": "Hàng xóm báo trẻ bị cha dượng đánh nhiều lần, có vết bầm.",
+    "abuse_forms": ["violence"], "reporter_name": "Trần Văn Báo", "reporter_phone": "0900000000",
+    "reporter_consent": True,
+}
+
+LOW = {"harm_severity": "low", "abuser_access": "low", "care_obstacles": "low", "self_protection": "high",
+       "serious_harm": False, "caregiver_is_abuser": False, "assessment_notes": "Nguy cơ thấp."}
+HIGH = {"harm_severity": "high", "abuser_access": "high", "care_obstacles": "high", "self_protection": "low",
+        "serious_harm": True, "caregiver_is_abuser": True, "assessment_notes": "Tổn hại nghiêm trọng, người chăm sóc gây hại."}
+
+SAMPLES: dict[str, dict] = {
+    "initial_assessment": LOW,
+    "emergency_decision": {"emergency_measures": ["stop_harm", "safe_place"], "separation_ordered": False,
+                           "decision_notes": "Áp dụng biện pháp khẩn cấp."},
+    "emergency_intervention": {"actions_taken": "Công an xã có mặt, đưa trẻ đến trạm y tế.", "police_involved": True,
+                               "health_involved": True, "evidence_preserved": True, "child_safe_now": True},
+    "specific_assessment": {"physical_state": "Vết bầm ở tay.", "psychological_state": "Sợ hãi.",
+                            "family_assessment": "Mẹ đi làm xa.", "needs_meeting_date": "2026-11-24",
+                            "needs_meeting_participants": "Cán bộ, trưởng thôn, bà ngoại.", "needs": ["medical"]},
+    "draft_plan": {"plan_objectives": "Trẻ an toàn.", "plan_measures": "Khám sức khỏe; tư vấn tâm lý."},
+    "revise_plan": {"revision_notes": "Bổ sung tư vấn.", "plan_measures": "Khám; tư vấn."},
+    "approve_plan": {"plan_approved": True, "approval_notes": "Đồng ý."},
+    "accept_transfer": {"assigned_officer": "Đỗ Thị Ngọc"},
+    "review_visit": {"visit_date": "2026-12-10", "harm_still_serious": "low", "abuser_access": "low",
+                     "care_obstacles": "low", "recovery_capacity": "high", "review_notes": "Ổn định.",
+                     "review_outcome": "close"},
+    "close_case": {"closure_outcome": "safe_stable", "closure_notes": "Trẻ an toàn, ổn định."},
+    "arrange_alternative_care": {"shelter_place": "Nhà bà ngoại", "alternative_carer": "Bà ngoại"},
+    "separation_review": {"separation_action": "revoke", "separation_review_notes": "Gia đình đã an toàn."},
+    "record_extension": {"extension_authority": "Tòa án", "extension_until": "2026-12-31", "extension_reason": "Điều tra."},
+    "end_extended_separation": {"separation_end_notes": "Hết thời gian gia hạn."},
+}
+for _code in REFERRAL_CODES:
+    SAMPLES[f"{_code}_acknowledge"] = {"contact_person": "Cán bộ đầu mối", "planned_action": "Hỗ trợ theo kế hoạch."}
+    SAMPLES[f"{_code}_report_outcome"] = {"service_outcome": "provided", "service_notes": "Đã hỗ trợ."}
+    SAMPLES[f"{_code}_escalate_ack"] = {"escalation_action": "Đã đôn đốc."}
+for _t in ("escalate_response_overdue", "escalate_plan_overdue", "escalate_approval_overdue",
+           "escalate_separation_limit", "escalate_care_overdue"):
+    SAMPLES[_t] = {"escalation_action": "Đã chỉ đạo xử lý ngay."}
+
+
+def open_task(engine: Engine, case_id: str, task_name: str) -> OpenTask:
+    tasks = [t for t in engine.open_tasks(case_id) if t.task_name == task_name]
+    if not tasks:
+        have = [t.task_name for t in engine.open_tasks(case_id)]
+        raise AssertionError(f"no open task {task_name}; open: {have}")
+    return tasks[0]
+
+
+def complete(engine: Engine, case_id: str, task_name: str, actor: Actor, **overrides) -> None:
+    data = dict(SAMPLES[task_name])
+    data.update(overrides)
+    engine.complete_task(open_task(engine, case_id, task_name).id, data, actor)

@@ -1,0 +1,85 @@
+"""Demo organisation: one province, two communes, every agency, a user for every role.
+
+Demo passwords are documented in the README; ``seed_demo`` refuses to run twice.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.accounts import hash_password
+from engine.models import Agency
+from engine.models import Commune
+from engine.models import Province
+from engine.models import User
+from engine.runtime import Actor
+from engine.runtime import Engine
+from workflows import bundle_files
+from workflows.agencies import AGENCY_TYPES
+from workflows.child_protection.process import CONFIG
+
+DEMO_PASSWORD = "bvte-demo-2026"
+PROVINCE = ("P01", "Tỉnh Lâm Đồng (demo)")
+COMMUNES = [("X01", "Xã Đạ Tẻh (demo)"), ("X02", "Phường Bảo Lộc (demo)")]
+
+# username -> (full name, role/agency type, commune code or None for provincial)
+DEMO_USERS = {
+    "canbo.x01": ("Nguyễn Thị Hạnh", "commune_officer", "X01"),
+    "chutich.x01": ("Trần Văn Đức", "commune_chairman", "X01"),
+    "congan.x01": ("Lê Minh Tuấn", "commune_police", "X01"),
+    "yte.x01": ("Phạm Thị Lan", "health_station", "X01"),
+    "truonghoc.x01": ("Võ Thị Mai", "school", "X01"),
+    "canbo.x02": ("Đỗ Thị Ngọc", "commune_officer", "X02"),
+    "chutich.x02": ("Hoàng Văn Sơn", "commune_chairman", "X02"),
+    "congan.x02": ("Bùi Quốc Việt", "commune_police", "X02"),
+    "yte.x02": ("Đặng Thu Trang", "health_station", "X02"),
+    "truonghoc.x02": ("Ngô Thị Hoa", "school", "X02"),
+    "ctxh.tinh": ("Lý Thị Thu", "social_work_centre", None),
+    "trogiup.tinh": ("Trịnh Văn Hải", "legal_aid", None),
+    "soyte.tinh": ("Phan Thị Hương", "provincial_health", None),
+    "tongdai111": ("Mai Anh Khoa", "hotline", None),
+    "chinhsach.tinh": ("Lưu Văn Bình", "policy", None),
+    "baocao.tinh": ("Tạ Thị Yến", "provincial_reader", None),
+}
+
+
+def seed_org(engine: Engine, province=PROVINCE, communes=COMMUNES) -> None:
+    """Create the province, its communes and one agency of every type (idempotent)."""
+    with engine.db.write() as s:
+        if s.get(Province, province[0]) is None:
+            s.add(Province(code=province[0], name=province[1]))
+            s.flush()
+        for code, name in communes:
+            if s.get(Commune, code) is None:
+                s.add(Commune(code=code, name=name, province_code=province[0]))
+        s.flush()
+        for atype in AGENCY_TYPES.values():
+            places = [c for c, _ in communes] if atype.level == "commune" else [None]
+            for commune in places:
+                code = f"{atype.code}.{commune or province[0]}"
+                if s.execute(select(Agency).where(Agency.code == code)).scalar() is None:
+                    where = dict(communes).get(commune, province[1]) if commune else province[1]
+                    s.add(Agency(code=code, agency_type=atype.code, name=f"{atype.name_vi} – {where}",
+                                 province_code=province[0], commune_code=commune))
+
+
+def seed_demo(engine: Engine, password: str = DEMO_PASSWORD) -> list[str]:
+    """Org, demo users and the deployed statutory process. Returns the usernames created."""
+    seed_org(engine)
+    created = []
+    hashed = hash_password(password)
+    with engine.db.write() as s:
+        for username, (full_name, role, commune) in DEMO_USERS.items():
+            if s.execute(select(User).where(User.username == username)).scalar() is not None:
+                continue
+            agency_type = role if role in AGENCY_TYPES else "provincial_health"
+            code = f"{agency_type}.{commune or PROVINCE[0]}"
+            agency = s.execute(select(Agency).where(Agency.code == code)).scalar()
+            s.add(User(username=username, password_hash=hashed, full_name=full_name, role=role,
+                       agency_id=agency.id, active=True, created_at=engine.now()))
+            created.append(username)
+        if created:
+            audit.append(s, engine.now(), "seed", "users.seed", detail={"users": created})
+    engine.deploy(bundle_files(CONFIG.bpmn_files), Actor("seed"))
+    return created
