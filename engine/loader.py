@@ -214,7 +214,7 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
             bundle.subprocess_specs = parser.get_subprocess_specs(main_id)
         except Exception as exc:
             problems.append((getattr(exc, "id", "") or main_id, f"{type(exc).__name__}: {exc}"))
-    if not problems:
+    if not problems and cfg.process_id == main_id:   # guards hold for the family's main process
         for guard in cfg.guards:
             problems.extend(guard.check(bundle))
     if problems:

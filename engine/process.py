@@ -66,10 +66,13 @@ class ProcessRegistry:
         return list(self._configs.values())
 
     def config_for(self, process_id: str) -> ProcessConfig:
-        """The registered config, or a bare one whose lanes map by agency-type code."""
+        """The registered config (of the family it belongs to), or a bare one mapping lanes by agency-type code."""
         cfg = self.get(process_id)
         if cfg is not None:
             return cfg
+        for cfg in self._configs.values():   # a called process of a family (file stem == process id)
+            if f"{process_id}.bpmn" in cfg.bpmn_files:
+                return cfg
         return ProcessConfig(process_id=process_id, lane_agencies={})
 
     def lane_agency(self, cfg: ProcessConfig, lane_id: str | None, lane_name: str | None) -> str | None:

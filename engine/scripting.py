@@ -8,6 +8,7 @@ that runs longer than ``time_limit`` seconds (a trace hook on the script's own f
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import sys
 import time
@@ -38,9 +39,31 @@ class ScriptTimeout(Exception):
     pass
 
 
+FORBIDDEN_NAMES = {"open", "exec", "eval", "compile", "globals", "locals", "vars", "getattr", "setattr",
+                   "delattr", "__import__", "breakpoint", "input", "help", "memoryview", "type", "super", "object"}
+
+
+def _static_policy(source: str, mode: str) -> None:
+    """Reject imports and dangerous names before compiling: a clear message naming what was refused."""
+    try:
+        tree = ast.parse(source, mode=mode)
+    except SyntaxError as exc:
+        raise ScriptRejected(f"lỗi cú pháp / syntax error: {exc.msg} (line {exc.lineno})") from None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            raise ScriptRejected("script rejected by the sandbox: import is not allowed")
+        if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
+            raise ScriptRejected(f"script rejected by the sandbox: '{node.id}' is not allowed")
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
+            raise ScriptRejected(f"script rejected by the sandbox: attribute '{node.attr}' is not allowed")
+        if isinstance(node, (ast.Global, ast.Nonlocal, ast.AsyncFunctionDef, ast.Await)):
+            raise ScriptRejected(f"script rejected by the sandbox: {type(node).__name__} is not allowed")
+
+
 @lru_cache(maxsize=4096)
 def compile_checked(source: str, mode: str):
     """Compile under RestrictedPython's policy; a rejected construct raises ``ScriptRejected``."""
+    _static_policy(source, mode)
     try:
         return compile_restricted(source, "<bpmn-script>", mode)
     except SyntaxError as exc:

@@ -106,7 +106,8 @@ class _Throttle:
             self._fails.pop(key, None)
 
 
-THROTTLE = _Throttle()
+def _throttle() -> _Throttle:
+    return current_app.extensions.setdefault("bvte_login_throttle", _Throttle())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -123,7 +124,7 @@ def login():
         keys = [f"u:{username.lower()}", f"ip:{request.remote_addr}"]
         limit, window = current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCK_SECONDS"]
         engine = get_engine()
-        if any(THROTTLE.blocked(k, limit if k.startswith("u:") else limit * 4, window) for k in keys):
+        if any(_throttle().blocked(k, limit if k.startswith("u:") else limit * 4, window) for k in keys):
             error = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
             status = 429
         else:
@@ -131,7 +132,7 @@ def login():
                 user = s.execute(select(User).where(User.username == username)).scalar()
             if user is not None and user.active and check_password(user.password_hash, password):
                 for k in keys:
-                    THROTTLE.clear(k)
+                    _throttle().clear(k)
                 login_user(load_login_user(user.id))
                 with engine.db.write() as s:
                     audit.append(s, engine.now(), user.username, "auth.login", detail={"ip": request.remote_addr})
@@ -141,7 +142,7 @@ def login():
                 return redirect(target)
             check_password(None, password) if user is None else None
             for k in keys:
-                THROTTLE.fail(k)
+                _throttle().fail(k)
             with engine.db.write() as s:
                 audit.append(s, engine.now(), username or "?", "auth.login_failed", detail={"ip": request.remote_addr})
             error = "Tên đăng nhập hoặc mật khẩu không đúng."

@@ -1,0 +1,127 @@
+"""The web UI through Flask's test client, against a real database (SQLite and PostgreSQL)."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from engine.models import AuditEvent
+from webui import create_app
+from workflows.child_protection.process import open_case
+from workflows.child_protection.samples import REPORT
+from workflows.child_protection.samples import open_task
+from workflows.seed import DEMO_PASSWORD
+
+
+@pytest.fixture
+def app(engine):
+    return create_app({"SECRET_KEY": "test-key", "DATABASE_URL": engine.db.url, "TESTING": True}, engine=engine)
+
+
+def token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def login(client, username, password=DEMO_PASSWORD):
+    page = client.get("/login")
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token(page.get_data(as_text=True))})
+
+
+def test_login_and_inbox_only_own_agency(app, engine, as_user):
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    officer, other = app.test_client(), app.test_client()
+    assert login(officer, "canbo.x01").status_code == 302
+    html = officer.get("/inbox").get_data(as_text=True)
+    assert "Đánh giá nguy cơ ban đầu (Mẫu 02)" in html
+    assert login(other, "canbo.x02").status_code == 302
+    assert "Đánh giá nguy cơ ban đầu" not in other.get("/inbox").get_data(as_text=True)
+    t = open_task(engine, case.id, "initial_assessment")
+    assert other.get(f"/tasks/{t.id}").status_code == 404
+
+
+def test_wrong_password_then_rate_limit(app):
+    client = app.test_client()
+    for _ in range(5):
+        assert login(client, "chutich.x02", "wrong-password").status_code == 401
+    assert login(client, "chutich.x02").status_code == 429
+
+
+def test_anonymous_is_sent_to_login(app):
+    res = app.test_client().get("/inbox")
+    assert res.status_code == 302 and "/login" in res.headers["Location"]
+
+
+def test_post_without_csrf_is_refused(app, engine, as_user):
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    client = app.test_client()
+    login(client, "canbo.x01")
+    t = open_task(engine, case.id, "initial_assessment")
+    res = client.post(f"/tasks/{t.id}", data={"assessment_notes": "x"})
+    assert res.status_code == 400 and "CSRF" in res.get_data(as_text=True)
+    assert open_task(engine, case.id, "initial_assessment").id == t.id
+
+
+def test_complete_task_through_the_form(app, engine, as_user):
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    client = app.test_client()
+    login(client, "canbo.x01")
+    t = open_task(engine, case.id, "initial_assessment")
+    page = client.get(f"/tasks/{t.id}").get_data(as_text=True)
+    assert "Hạn:" in page and "Mẫu 02" in page
+    bad = client.post(f"/tasks/{t.id}", data={"csrf_token": token(page), "harm_severity": "high"})
+    assert bad.status_code == 422
+    assert 'id="field-assessment_notes"' in bad.get_data(as_text=True)
+    assert "Bắt buộc nhập" in bad.get_data(as_text=True)
+    good = client.post(f"/tasks/{t.id}", data={
+        "csrf_token": token(page), "harm_severity": "high", "abuser_access": "high", "care_obstacles": "high",
+        "self_protection": "low", "serious_harm": "on", "assessment_notes": "Nguy hiểm <script>alert(1)</script>"})
+    assert good.status_code == 302
+    assert [x.task_name for x in engine.open_tasks(case.id)] == ["emergency_decision"]
+    # the same form posted again: told that it was completed, nothing changes
+    again = client.post(f"/tasks/{t.id}", data={"csrf_token": token(page), "assessment_notes": "x"},
+                        follow_redirects=True)
+    assert "đã được canbo.x01 hoàn thành" in again.get_data(as_text=True)
+
+
+def test_case_file_scope_and_audit(app, engine, as_user):
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    officer, stranger, police = app.test_client(), app.test_client(), app.test_client()
+    login(officer, "canbo.x01")
+    html = officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Trần Văn Báo" in html        # reporter visible to the commune officer
+    login(stranger, "canbo.x02")
+    assert stranger.get(f"/cases/{case.id}").status_code == 404
+    assert stranger.get("/cases/not-a-uuid").status_code == 404
+    login(police, "congan.x01")
+    assert police.get(f"/cases/{case.id}").status_code == 404   # no task on the case yet
+    with engine.db.read() as s:
+        actions = [(a.actor, a.action) for a in s.execute(select(AuditEvent)).scalars()]
+    assert ("canbo.x01", "case.view") in actions and ("canbo.x02", "case.view_denied") in actions
+
+
+def test_xss_is_escaped(app, engine, as_user):
+    case = open_case(engine, dict(REPORT, description="<script>alert(1)</script>"), as_user("tongdai111"))
+    client = app.test_client()
+    login(client, "canbo.x01")
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_intake_form(app, engine):
+    client = app.test_client()
+    login(client, "canbo.x01")
+    page = client.get("/intake").get_data(as_text=True)
+    bad = client.post("/intake", data={"csrf_token": token(page), "channel": "pigeon"})
+    assert bad.status_code == 422 and "Lựa chọn không hợp lệ" in bad.get_data(as_text=True)
+    good = client.post("/intake", data={"csrf_token": token(page), "channel": "walk_in", "case_category": "at_risk",
+                                        "urgency": "non_emergency", "incident_commune": "X01", "child_sex": "unknown",
+                                        "description": "Trẻ lang thang", "reporter_anonymous": "on"})
+    assert good.status_code == 302
+    assert "Đánh giá nguy cơ ban đầu" in client.get("/inbox").get_data(as_text=True)
+
+
+def test_school_cannot_intake(app):
+    client = app.test_client()
+    login(client, "truonghoc.x01")
+    assert client.get("/intake").status_code == 403
