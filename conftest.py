@@ -13,16 +13,14 @@ import uuid
 
 import pytest
 from sqlalchemy import create_engine
-from sqlalchemy import select
 from sqlalchemy import text
 
 from engine.clock import FixedClock
 from engine.db import Base
 from engine.db import Database
-from engine.models import User
-from engine.runtime import Actor
 from engine.runtime import Engine
 from workflows import build_registry
+from workflows.child_protection.samples import actor_for
 
 PG_ADMIN_URL = os.environ.get("BVTE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Friday 20 Nov 2026, 22:00 in Vietnam
@@ -106,12 +104,6 @@ def sqlite_engine(sqlite_url, clock):
     eng = make_seeded_engine(sqlite_url, clock)
     yield eng
     eng.db.dispose()
-
-
-def actor_for(engine: Engine, username: str) -> Actor:
-    with engine.db.read() as s:
-        user = s.execute(select(User).where(User.username == username)).scalar_one()
-        return Actor(user.username, user.id, user.agency_id, user.role)
 
 
 @pytest.fixture

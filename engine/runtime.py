@@ -392,6 +392,16 @@ class Engine:
         task = wf.get_task_from_id(uuid.UUID(task_id))
         return dict(task.data) if task is not None else {}
 
+    def open_cases_for_child(self, key: str | None, exclude: str | None = None) -> list[Case]:
+        """Open cases about the same child (to offer linking to the officer; never merged silently)."""
+        if not key:
+            return []
+        with self.db.read() as s:
+            q = select(Case).where(Case.child_key == key, Case.status == "open")
+            if exclude:
+                q = q.where(Case.id != exclude)
+            return list(s.execute(q.order_by(Case.received_at)).scalars())
+
     def steps(self, case_id: str) -> list[CaseStep]:
         with self.db.read() as s:
             return list(s.execute(select(CaseStep).where(CaseStep.case_id == case_id)

@@ -188,7 +188,7 @@ from engine.db import Database
 from engine.runtime import Engine
 from workflows import build_registry
 from workflows.child_protection.samples import complete
-from conftest import actor_for
+from workflows.child_protection.samples import actor_for
 eng = Engine(Database({db_url!r}), build_registry(), FixedClock(dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc)))
 complete(eng, {case.id!r}, "specific_assessment", actor_for(eng, "canbo.x01"))
 print(",".join(t.task_name for t in eng.open_tasks({case.id!r})))

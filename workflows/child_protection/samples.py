@@ -63,3 +63,14 @@ def complete(engine: Engine, case_id: str, task_name: str, actor: Actor, **overr
     data = dict(SAMPLES[task_name])
     data.update(overrides)
     engine.complete_task(open_task(engine, case_id, task_name).id, data, actor)
+
+
+def actor_for(engine: Engine, username: str) -> Actor:
+    """The Actor of a user, as the web layer would build it after login."""
+    from sqlalchemy import select
+
+    from engine.models import User
+
+    with engine.db.read() as s:
+        user = s.execute(select(User).where(User.username == username)).scalar_one()
+        return Actor(user.username, user.id, user.agency_id, user.role)
