@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-test.txt 2>/dev/null | sha1sum | cut -c1-10)
 
-.PHONY: run test install db seed lint bench clean
+.PHONY: run test install db seed lint bench clean browser
 
 $(STAMP): pyproject.toml requirements-test.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,7 +15,18 @@ $(STAMP): pyproject.toml requirements-test.txt
 	$(BIN)/python -m pip install -q -e . -r requirements-test.txt
 	rm -f $(VENV)/.installed-*; touch $@
 
-install: $(STAMP)
+ASSETS := webui/static/vendor/bpmn-js/.stamp
+
+$(ASSETS): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed for the bpmn-js assets: apt-get install -y nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p webui/static/vendor/bpmn-js
+	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js webui/static/vendor/bpmn-js/
+	cp node_modules/bpmn-js/dist/assets/diagram-js.css node_modules/bpmn-js/dist/assets/bpmn-js.css webui/static/vendor/bpmn-js/
+	cp -r node_modules/bpmn-js/dist/assets/bpmn-font webui/static/vendor/bpmn-js/
+	touch $@
+
+install: $(STAMP) $(ASSETS)
 
 db: install
 	$(BIN)/bvte db upgrade
@@ -29,7 +40,11 @@ run: seed
 lint: install
 	$(BIN)/ruff check engine workflows webui tests features tools bench
 
-test: install
+browser:
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
 	$(BIN)/bvte db upgrade
 	$(BIN)/ruff check engine workflows webui tests features tools bench
 	$(BIN)/python -m pytest -q

@@ -16,6 +16,7 @@ from engine.runtime import Engine
 from webui.config import from_env
 from webui.extensions import csrf
 from webui.extensions import login_manager
+from webui.labels import field_labels
 from workflows import build_registry
 
 
@@ -74,7 +75,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
 
     @app.context_processor
     def _inject():
-        return {"now": engine.now(), "lang": g.get("lang", "vi")}
+        return {"now": engine.now(), "lang": g.get("lang", "vi"), "field_labels": field_labels}
 
     return app
 

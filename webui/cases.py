@@ -7,6 +7,7 @@ import uuid
 from flask import Blueprint
 from flask import abort
 from flask import flash
+from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -18,13 +19,14 @@ from sqlalchemy import select
 
 from engine import audit
 from engine.errors import InvalidTaskData
+from engine.loader import BPMN
 from engine.models import Case
 from engine.models import Commune
+from engine.models import ProcessVersion
 from webui.access import can_intake
 from webui.access import case_scope
 from webui.access import form_to_data
 from webui.access import visible_data
-from workflows.child_protection.forms import FORMS
 from workflows.child_protection.forms import INTAKE
 from workflows.child_protection.process import open_case
 
@@ -73,9 +75,8 @@ def index():
     return render_template("cases/index.html", cases=cases)
 
 
-@bp.get("/cases/<case_id>")
-@login_required
-def show(case_id: str):
+def _case_in_scope(case_id: str) -> tuple[Case, str]:
+    """The case and this user's scope on it; 404 (audited) when absent or out of scope, alike."""
     engine = _engine()
     try:
         uuid.UUID(case_id)
@@ -87,8 +88,16 @@ def show(case_id: str):
     if case is None or scope is None:
         with engine.db.write() as s:
             audit.append(s, engine.now(), current_user.username, "case.view_denied", case_id=case_id,
-                         detail={"ip": request.remote_addr})
+                         detail={"ip": request.remote_addr, "path": request.path})
         abort(404)   # denial looks like absence
+    return case, scope
+
+
+@bp.get("/cases/<case_id>")
+@login_required
+def show(case_id: str):
+    engine = _engine()
+    case, scope = _case_in_scope(case_id)
     data = visible_data(engine.case_data(case_id), current_user)
     steps = engine.steps(case_id)
     tasks = engine.open_tasks(case_id)
@@ -96,7 +105,42 @@ def show(case_id: str):
     with engine.db.write() as s:
         audit.append(s, engine.now(), current_user.username, "case.view", case_id=case_id,
                      detail={"scope": scope, "fields": sorted(data)})
-    labels = {f.name: f.label_vi for form in [INTAKE, *FORMS.values()] for f in form.fields}
-    choices = {f.name: {c[0]: c[1] for c in f.choices} for form in [INTAKE, *FORMS.values()] for f in form.fields}
     return render_template("cases/show.html", case=case, data=data, steps=steps, tasks=tasks, timers=timers,
-                           labels=labels, choices=choices, scope=scope)
+                           scope=scope)
+
+
+@bp.get("/cases/<case_id>/diagram")
+@login_required
+def diagram(case_id: str):
+    """The main process diagram of the case's version, with the elements to highlight."""
+    engine = _engine()
+    case, _scope = _case_in_scope(case_id)
+    with engine.db.read() as s:
+        version = s.get(ProcessVersion, case.process_version_id)
+    bundle = engine.loaded(version).bundle
+    main_file = next(name for name, root in bundle.trees.items()
+                     if any(p.get("id") == version.process_id for p in root.iter(BPMN + "process")))
+    return jsonify({"xml": bundle.files[main_file], "version": version.version,
+                    "active": highlight_ids(bundle, [t.task_name for t in engine.open_tasks(case.id)]),
+                    "done": highlight_ids(bundle, [st.task_name for st in engine.steps(case.id)])})
+
+
+def highlight_ids(bundle, task_names: list[str]) -> list[str]:
+    """Element ids of the main process: the task itself, or the call activity that runs it."""
+    main_ids, owner = set(), {}
+    for _pid, el in bundle.elements("userTask"):
+        if _pid == bundle.main_id:
+            main_ids.add(el.get("id"))
+        else:
+            owner[el.get("id")] = _pid
+    callers = {}
+    for pid, call in bundle.elements("callActivity"):
+        if pid == bundle.main_id:
+            callers.setdefault(call.get("calledElement"), []).append(call.get("id"))
+    out = []
+    for name in task_names:
+        if name in main_ids:
+            out.append(name)
+        else:
+            out.extend(callers.get(owner.get(name), []))
+    return sorted(set(out))
