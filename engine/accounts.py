@@ -22,3 +22,26 @@ def check_password(stored_hash: str | None, password: str) -> bool:
         return _hasher.verify(stored_hash or _DUMMY, password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def create_api_token(engine, username: str, name: str) -> str:
+    """Issue a bearer token acting as ``username``; only its SHA-256 is stored. Returns the token once."""
+    import hashlib
+    import secrets
+
+    from sqlalchemy import select
+
+    from engine import audit
+    from engine.errors import NotFound
+    from engine.models import ApiToken
+    from engine.models import User
+
+    token = "bvte_" + secrets.token_urlsafe(32)
+    with engine.db.write() as s:
+        user = s.execute(select(User).where(User.username == username)).scalar()
+        if user is None:
+            raise NotFound(f"không có người dùng '{username}' / no such user")
+        s.add(ApiToken(name=name, token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id,
+                       created_at=engine.now(), revoked=False))
+        audit.append(s, engine.now(), "admin", "token.create", detail={"user": username, "name": name})
+    return token

@@ -46,6 +46,7 @@ from engine.models import CalendarDay
 from engine.models import Case
 from engine.models import CaseStep
 from engine.models import Commune
+from engine.models import IdempotencyKey
 from engine.models import OpenTask
 from engine.models import ProcessVersion
 from engine.models import Timer
@@ -194,8 +195,13 @@ class Engine:
     # ------------------------------------------------------------------ cases
     def start_case(self, process_id: str, data: dict, actor: Actor, *, incident_commune: str,
                    residence_commune: str | None = None, received_at: dt.datetime | None = None,
-                   summary: dict | None = None, child_key: str | None = None) -> Case:
-        """Create a case on the latest version of ``process_id`` and run it to its first waits."""
+                   summary: dict | None = None, child_key: str | None = None,
+                   idempotency: tuple[int, str, str] | None = None) -> Case:
+        """Create a case on the latest version of ``process_id`` and run it to its first waits.
+
+        ``idempotency`` = (user id, key, request hash): recorded in the same transaction as the case,
+        so a retried request can never create a second case (see ``replay``).
+        """
         now = self.now()
         received_at = received_at or now
         if received_at.tzinfo is None:
@@ -231,7 +237,18 @@ class Engine:
             self._store(s, case, wf, lv)
             audit.append(s, now, actor.label, "case.start", case_id=case_id,
                          detail={"process": process_id, "version": version.version, "reference": case.reference})
+            if idempotency is not None:
+                user_id, key, request_hash = idempotency
+                s.add(IdempotencyKey(user_id=user_id, key=key, request_hash=request_hash, status=201,
+                                     body={"case_id": case_id}, created_at=now))
+                s.flush()   # a concurrent retry fails here on the unique key and rolls back whole
         return case
+
+    def replay(self, user_id: int, key: str) -> IdempotencyKey | None:
+        """The stored outcome of an earlier request with this Idempotency-Key, if any."""
+        with self.db.read() as s:
+            return s.execute(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id,
+                                                          IdempotencyKey.key == key)).scalar()
 
     def complete_task(self, task_id: str, data: dict, actor: Actor, expected_version: int | None = None) -> Case:
         """Validate ``data`` with the task's form, complete it and run the case on; one transaction."""

@@ -34,6 +34,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     login_manager.session_protection = "strong"
     csrf.init_app(app)
 
+    from webui import api
     from webui import auth
     from webui import cases
     from webui import errors
@@ -41,6 +42,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     from webui import inbox
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
     errors.init_app(app)

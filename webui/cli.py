@@ -328,6 +328,22 @@ def audit_verify():
     sys.exit(1 if problems else 0)
 
 
+@main.group()
+def tokens():
+    """API tokens for systems such as the hotline switchboard."""
+
+
+@tokens.command("create")
+@click.option("--user", "username", required=True, help="the user the system acts as")
+@click.option("--name", required=True, help="what the token is for")
+@friendly
+def tokens_create(username, name):
+    """Print a new bearer token (shown once; only its hash is stored)."""
+    from engine.accounts import create_api_token
+
+    click.echo(create_api_token(make_engine(), username, name))
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, type=int, show_default=True)

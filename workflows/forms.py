@@ -92,11 +92,16 @@ class Form:
         schema_cls = Schema.from_dict({f.name: _marshmallow_field(f) for f in fields_})
         self._schema = schema_cls(unknown=EXCLUDE)
 
+    @property
+    def schema(self) -> Schema:
+        """The marshmallow schema (for documentation, e.g. the OpenAPI document)."""
+        return self._schema
+
     def validate(self, data: dict) -> dict:
         if not isinstance(data, dict):
             raise InvalidTaskData({"_schema": [_message("Dữ liệu phải là một đối tượng", "Data must be an object")]})
         try:
-            loaded = self._schema.load(data)
+            loaded = self.schema.load(data)
         except ValidationError as exc:
             raise InvalidTaskData(_flatten(exc.messages)) from None
         return {k: _jsonable(v) for k, v in loaded.items()}

@@ -85,7 +85,7 @@ CONFIG = ProcessConfig(process_id=PROCESS_ID, lane_agencies=LANE_AGENCIES, forms
                        task_deadlines=TASK_DEADLINES, guards=GUARDS, bpmn_files=BPMN_FILES)
 
 
-def open_case(engine: Engine, report: dict, actor: Actor):
+def open_case(engine: Engine, report: dict, actor: Actor, idempotency: tuple[int, str, str] | None = None):
     """Validate a Mẫu 01 report and start a case from it. Returns the new ``Case``."""
     data = INTAKE.validate(report)
     received_at = dt.datetime.fromisoformat(data["received_at"]) if data.get("received_at") else None
@@ -99,7 +99,7 @@ def open_case(engine: Engine, report: dict, actor: Actor):
                     data.get("residence_commune") or data["incident_commune"])
     return engine.start_case(PROCESS_ID, data, actor, incident_commune=data["incident_commune"],
                              residence_commune=data.get("residence_commune"), received_at=received_at,
-                             summary=summary, child_key=key)
+                             summary=summary, child_key=key, idempotency=idempotency)
 
 
 def local(instant: dt.datetime) -> dt.datetime:

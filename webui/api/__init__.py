@@ -1,0 +1,290 @@
+"""JSON API under /api/v1: intake, my tasks, claim/release/complete, case summary, OpenAPI document.
+
+Authentication: ``Authorization: Bearer <token>`` for systems (the hotline switchboard), or the browser
+session (then writes need the ``X-CSRFToken`` header). The same permission rules as the UI apply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+
+from flask import Blueprint
+from flask import g
+from flask import jsonify
+from flask import request
+from flask_login import current_user
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from engine import audit
+from engine.errors import Conflict
+from engine.errors import InvalidTaskData
+from engine.errors import NotFound
+from engine.models import ApiToken
+from engine.models import Case
+from engine.models import CaseStep
+from engine.models import OpenTask
+from webui.access import can_intake
+from webui.access import case_scope
+from webui.access import visible_data
+from webui.api.schemas import CaseSchema
+from webui.api.schemas import CompleteSchema
+from webui.api.schemas import CreatedCaseSchema
+from webui.api.schemas import TaskDetailSchema
+from webui.api.schemas import TaskListSchema
+from webui.extensions import csrf
+from workflows.child_protection.forms import FORMS
+from workflows.child_protection.process import open_case
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+PAGE = 50
+MAX_KEY = 200
+
+
+def _engine():
+    from webui import get_engine
+
+    return get_engine()
+
+
+def error(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@bp.before_request
+def _authenticate():
+    from webui.auth import load_login_user
+
+    header = request.headers.get("Authorization", "")
+    if request.endpoint == "api.openapi":
+        return None
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return error(401, "unauthorized", "Authorization must be 'Bearer <token>'")
+        with _engine().db.read() as s:
+            row = s.execute(select(ApiToken).where(ApiToken.token_hash == token_hash(token.strip()),
+                                                   ApiToken.revoked.is_(False))).scalar()
+        user = load_login_user(row.user_id) if row is not None else None
+        if user is None:
+            return error(401, "unauthorized", "unknown or revoked token")
+        g.api_user = user
+        return None
+    if current_user.is_authenticated:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            csrf.protect()
+        g.api_user = current_user
+        return None
+    return error(401, "unauthorized", "log in or send 'Authorization: Bearer <token>'")
+
+
+def _user():
+    return g.api_user
+
+
+def _json_body() -> dict:
+    if not request.is_json:
+        raise _BadRequest("body must be JSON (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _BadRequest("body must be a JSON object")
+    return body
+
+
+class _BadRequest(Exception):
+    pass
+
+
+@bp.errorhandler(_BadRequest)
+def _bad(exc):
+    return error(400, "bad_request", str(exc))
+
+
+TASK_COLUMNS = ("id", "case_id", "task_name", "title", "commune_code", "agency_type", "due_at", "deadline_rule",
+                "claimed_by", "escalated_at", "created_at")
+
+
+def _task_dict(t: OpenTask, now) -> dict:
+    """Attributes of a task for ``TaskSchema`` (dumped by the enclosing schema)."""
+    return {**{c: getattr(t, c) for c in TASK_COLUMNS}, "overdue": bool(t.due_at and t.due_at < now)}
+
+
+@bp.post("/reports")
+def create_report():
+    """Intake of a report (Mẫu 01). Idempotent with the Idempotency-Key header."""
+    user = _user()
+    if not can_intake(user):
+        return error(403, "forbidden", "this role cannot record reports")
+    body = _json_body()
+    key = request.headers.get("Idempotency-Key")
+    engine = _engine()
+    idem = None
+    if key is not None:
+        key = key.strip()
+        if not key or len(key) > MAX_KEY:
+            return error(400, "bad_request", f"Idempotency-Key must be 1–{MAX_KEY} characters")
+        digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        previous = engine.replay(user.id, key)
+        if previous is not None:
+            return _replayed(previous, digest)
+        idem = (user.id, key, digest)
+    try:
+        case = open_case(engine, body, user.actor, idempotency=idem)
+    except IntegrityError:
+        previous = engine.replay(user.id, key) if key else None
+        if previous is None:
+            raise
+        return _replayed(previous, idem[2])
+    return _created(case, 201)
+
+
+def _replayed(previous, digest: str):
+    if previous.request_hash != digest:
+        return error(422, "idempotency_key_reused", "this Idempotency-Key was used with a different body")
+    case = _engine().get_case(previous.body["case_id"])
+    resp = _created(case, 201)
+    resp[0].headers["Idempotent-Replayed"] = "true"
+    return resp
+
+
+def _created(case: Case, status: int):
+    others = _engine().open_cases_for_child(case.child_key, exclude=case.id)
+    body = CreatedCaseSchema().dump({"case_id": case.id, "reference": case.reference,
+                                     "received_at": case.received_at,
+                                     "existing_open_cases": [c.reference for c in others]})
+    return jsonify(body), status
+
+
+@bp.get("/tasks")
+def list_tasks():
+    """Open tasks of my agency, soonest due first."""
+    user = _user()
+    if user.agency_id is None:
+        return error(403, "forbidden", "this user belongs to no agency")
+    claimed = request.args.get("claimed", "all")
+    if claimed not in ("all", "mine", "unclaimed"):
+        return error(422, "invalid", "invalid query", {"claimed": ["one of all, mine, unclaimed"]})
+    try:
+        page = int(request.args.get("page", "1"))
+        if page < 1 or page > 100000:
+            raise ValueError
+    except ValueError:
+        return error(422, "invalid", "invalid query", {"page": ["a positive integer"]})
+    engine = _engine()
+    tasks = engine.inbox(user.agency_id, claimed=claimed, user_id=user.id, limit=PAGE + 1,
+                         offset=(page - 1) * PAGE, task_name=request.args.get("task") or None,
+                         commune=request.args.get("commune") or None)
+    now = engine.now()
+    return jsonify(TaskListSchema().dump({"tasks": [_task_dict(t, now) for t in tasks[:PAGE]], "page": page,
+                                          "has_next": len(tasks) > PAGE}))
+
+
+def _own_task(task_id: str) -> OpenTask:
+    try:
+        uuid.UUID(task_id)
+    except ValueError:
+        raise NotFound("không tìm thấy nhiệm vụ / task not found") from None
+    with _engine().db.read() as s:
+        t = s.get(OpenTask, task_id)
+    if t is None or t.agency_id != _user().agency_id:
+        raise NotFound("không tìm thấy nhiệm vụ / task not found")
+    return t
+
+
+@bp.get("/tasks/<task_id>")
+def get_task(task_id: str):
+    """One of my agency's open tasks, with its form and the case data this role may see."""
+    engine = _engine()
+    t = _own_task(task_id)
+    case = engine.get_case(t.case_id)
+    form = FORMS.get(t.task_name)
+    fields = [{"name": f.name, "kind": f.kind, "label_vi": f.label_vi, "label_en": f.label_en,
+               "required": f.required, "choices": [list(c) for c in f.choices]} for f in (form.fields if form else [])]
+    with engine.db.write() as s:
+        audit.append(s, engine.now(), _user().username, "case.view_task", case_id=case.id, task_id=task_id,
+                     detail={"via": "api"})
+    body = dict(_task_dict(t, engine.now()), case_version=case.version, form=fields,
+                case=visible_data(engine.task_data(task_id), _user()))
+    return jsonify(TaskDetailSchema().dump(body))
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim(task_id: str):
+    _own_task(task_id)
+    _engine().claim(task_id, _user().actor)
+    return jsonify({"status": "claimed"})
+
+
+@bp.post("/tasks/<task_id>/release")
+def release(task_id: str):
+    _own_task(task_id)
+    _engine().unclaim(task_id, _user().actor)
+    return jsonify({"status": "released"})
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete(task_id: str):
+    """Complete a task with its form data; 409 if someone else completed it or the case changed."""
+    body = _json_body()
+    try:
+        req = CompleteSchema().load(body)
+    except ValidationError as exc:
+        raise InvalidTaskData({k: v if isinstance(v, list) else [str(v)] for k, v in exc.messages.items()}) from None
+    engine = _engine()
+    try:
+        _own_task(task_id)
+    except NotFound:
+        with engine.db.read() as s:
+            done = s.execute(select(CaseStep).where(CaseStep.task_id == task_id)).scalar()
+        if done is not None and done.agency_id == _user().agency_id:
+            raise Conflict(f"nhiệm vụ đã được {done.user_name} hoàn thành / already completed by {done.user_name}") from None
+        raise
+    case = engine.complete_task(task_id, req["data"], _user().actor, expected_version=req["case_version"])
+    return _case_response(engine.get_case(case.id), "full")
+
+
+@bp.get("/cases/<case_id>")
+def get_case(case_id: str):
+    """Case summary within this role's need-to-know; reads are audited. Out of scope looks like absent."""
+    engine = _engine()
+    try:
+        uuid.UUID(case_id)
+    except ValueError:
+        raise NotFound("không tìm thấy hồ sơ / case not found") from None
+    with engine.db.read() as s:
+        case = s.get(Case, case_id)
+        scope = case_scope(s, _user(), case) if case is not None else None
+    with engine.db.write() as s:
+        audit.append(s, engine.now(), _user().username, "case.view" if scope else "case.view_denied",
+                     case_id=case_id, detail={"via": "api"})
+    if scope is None:
+        raise NotFound("không tìm thấy hồ sơ / case not found")
+    return _case_response(case, scope)
+
+
+def _case_response(case: Case, scope: str):
+    engine = _engine()
+    now = engine.now()
+    data = visible_data(engine.case_data(case.id), _user())
+    tasks = [_task_dict(t, now) for t in engine.open_tasks(case.id)]
+    return jsonify(CaseSchema().dump({"id": case.id, "reference": case.reference, "status": case.status,
+                                      "commune_code": case.commune_code, "received_at": case.received_at,
+                                      "version": case.version, "open_tasks": tasks, "data": data}))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from webui.api.spec import build_spec
+
+    return jsonify(build_spec())
