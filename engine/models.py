@@ -227,3 +227,16 @@ class IdempotencyKey(Base):
     body: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(TZ)
     __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+
+class BreakGlass(Base):
+    """Emergency access to a case file outside one's scope: a written reason, time-limited, audited."""
+
+    __tablename__ = "break_glass"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(80))
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(TZ)
+    expires_at: Mapped[dt.datetime] = mapped_column(TZ)

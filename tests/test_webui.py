@@ -125,3 +125,46 @@ def test_school_cannot_intake(app):
     client = app.test_client()
     login(client, "truonghoc.x01")
     assert client.get("/intake").status_code == 403
+
+
+def test_printable_forms(app, engine, as_user):
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    client = app.test_client()
+    login(client, "canbo.x01")
+    page = client.get(f"/cases/{case.id}/print/mau-01")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Mẫu số 01" in html and "Nguyễn Thị Bé" in html and "Tổng đài 111" in html
+    assert client.get(f"/cases/{case.id}/print/mau-02").status_code == 200
+    assert client.get(f"/cases/{case.id}/print/mau-99").status_code == 404
+    other = app.test_client()
+    login(other, "canbo.x02")
+    assert other.get(f"/cases/{case.id}/print/mau-01").status_code == 404
+
+
+def test_break_glass_is_reasoned_time_limited_and_shown(app, engine, as_user, clock):
+    import datetime as dt
+
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    police = app.test_client()
+    login(police, "congan.x02")     # another commune's police
+    assert police.get(f"/cases/{case.id}").status_code == 404
+    page = police.get("/break-glass").get_data(as_text=True)
+    short = police.post("/break-glass", data={"csrf_token": token(page), "reference": case.reference, "reason": "xem"})
+    assert short.status_code == 422
+    ok = police.post("/break-glass", data={"csrf_token": token(page), "reference": case.reference,
+                                           "reason": "Trẻ được tìm thấy tại xã X02, cần biết người chăm sóc"})
+    assert ok.status_code == 302
+    html = police.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "truy cập khẩn cấp" in html and "Trần Văn Báo" not in html
+    officer = app.test_client()
+    login(officer, "canbo.x01")
+    assert "congan.x02" in officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    province = app.test_client()
+    login(province, "soyte.tinh")
+    assert "congan.x02" in province.get("/break-glass/log").get_data(as_text=True)
+    clock.advance(dt.timedelta(hours=2, minutes=1))
+    assert police.get(f"/cases/{case.id}").status_code == 404
+    assert app.test_client().get("/break-glass").status_code == 302
+    school = app.test_client()
+    login(school, "truonghoc.x01")
+    assert school.get("/break-glass").status_code == 403

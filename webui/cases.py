@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from flask import Blueprint
@@ -20,13 +21,17 @@ from sqlalchemy import select
 from engine import audit
 from engine.errors import InvalidTaskData
 from engine.loader import BPMN
+from engine.models import BreakGlass
 from engine.models import Case
 from engine.models import Commune
 from engine.models import ProcessVersion
+from webui.access import BREAK_GLASS_HOURS
+from webui.access import BREAK_GLASS_ROLES
 from webui.access import can_intake
 from webui.access import case_scope
 from webui.access import form_to_data
 from webui.access import visible_data
+from workflows.child_protection.forms import FORMS
 from workflows.child_protection.forms import INTAKE
 from workflows.child_protection.process import open_case
 
@@ -84,7 +89,7 @@ def _case_in_scope(case_id: str) -> tuple[Case, str]:
         abort(404)
     with engine.db.read() as s:
         case = s.get(Case, case_id)
-        scope = case_scope(s, current_user, case) if case is not None else None
+        scope = case_scope(s, current_user, case, engine.now()) if case is not None else None
     if case is None or scope is None:
         with engine.db.write() as s:
             audit.append(s, engine.now(), current_user.username, "case.view_denied", case_id=case_id,
@@ -99,6 +104,9 @@ def show(case_id: str):
     engine = _engine()
     case, scope = _case_in_scope(case_id)
     data = visible_data(engine.case_data(case_id), current_user)
+    with engine.db.read() as s:
+        grants = list(s.execute(select(BreakGlass).where(BreakGlass.case_id == case_id)
+                                .order_by(BreakGlass.created_at.desc())).scalars())
     steps = engine.steps(case_id)
     tasks = engine.open_tasks(case_id)
     timers = engine.waiting_timers(case_id)
@@ -106,7 +114,7 @@ def show(case_id: str):
         audit.append(s, engine.now(), current_user.username, "case.view", case_id=case_id,
                      detail={"scope": scope, "fields": sorted(data)})
     return render_template("cases/show.html", case=case, data=data, steps=steps, tasks=tasks, timers=timers,
-                           scope=scope)
+                           scope=scope, grants=grants)
 
 
 @bp.get("/cases/<case_id>/diagram")
@@ -144,3 +152,82 @@ def highlight_ids(bundle, task_names: list[str]) -> list[str]:
         else:
             out.extend(callers.get(owner.get(name), []))
     return sorted(set(out))
+
+
+PRINTABLE = {"mau-01": ("Mẫu số 01", "BÁO CÁO TIẾP NHẬN THÔNG TIN VỀ TRẺ EM", None),
+             "mau-02": ("Mẫu số 02", "BÁO CÁO ĐÁNH GIÁ NGUY CƠ BAN ĐẦU", "initial_assessment"),
+             "mau-03": ("Mẫu số 03", "BÁO CÁO ĐÁNH GIÁ NHU CẦU HỖ TRỢ, CAN THIỆP", "specific_assessment"),
+             "mau-04": ("Mẫu số 04", "KẾ HOẠCH HỖ TRỢ, CAN THIỆP", "draft_plan"),
+             "mau-05": ("Mẫu số 05", "QUYẾT ĐỊNH PHÊ DUYỆT KẾ HOẠCH HỖ TRỢ, CAN THIỆP", "approve_plan"),
+             "mau-06": ("Mẫu số 06", "BÁO CÁO RÀ SOÁT, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH", "review_visit")}
+
+
+@bp.get("/cases/<case_id>/print/<form_id>")
+@login_required
+def print_form(case_id: str, form_id: str):
+    """A statutory form (Mẫu 01–06) filled with the case data this role may see, laid out for printing."""
+    if form_id not in PRINTABLE:
+        abort(404)
+    engine = _engine()
+    case, scope = _case_in_scope(case_id)
+    form_no, title, task = PRINTABLE[form_id]
+    form = INTAKE if task is None else FORMS[task]
+    data = visible_data(engine.case_data(case_id), current_user)
+    with engine.db.read() as s:
+        commune = s.get(Commune, case.commune_code)
+    with engine.db.write() as s:
+        audit.append(s, engine.now(), current_user.username, "case.print", case_id=case_id,
+                     detail={"form": form_id, "scope": scope})
+    rows = [(f, data.get(f.name)) for f in form.fields if f.name in data]
+    return render_template("cases/print.html", case=case, form_no=form_no, title=title, rows=rows,
+                           commune=commune, printable=PRINTABLE)
+
+
+@bp.route("/break-glass", methods=["GET", "POST"])
+@login_required
+def break_glass():
+    """Emergency access to a case outside one's scope, by its reference, with a written reason."""
+    if current_user.role not in BREAK_GLASS_ROLES:
+        abort(403)
+    engine = _engine()
+    errors: dict = {}
+    reference = (request.form.get("reference") or "").strip()[:40]
+    reason = (request.form.get("reason") or "").strip()[:2000]
+    if request.method == "POST":
+        if len(reason) < 20:
+            errors["reason"] = "Lý do phải cụ thể (ít nhất 20 ký tự)."
+        with engine.db.read() as s:
+            case = s.execute(select(Case).where(Case.reference == reference)).scalar() if reference else None
+        if case is None:
+            errors["reference"] = "Không tìm thấy hồ sơ với mã này."
+        if not errors:
+            now = engine.now()
+            with engine.db.write() as s:
+                s.add(BreakGlass(user_id=current_user.id, username=current_user.username, case_id=case.id,
+                                 reason=reason, created_at=now,
+                                 expires_at=now + dt.timedelta(hours=BREAK_GLASS_HOURS)))
+                audit.append(s, now, current_user.username, "case.break_glass", case_id=case.id,
+                             detail={"reason": reason, "hours": BREAK_GLASS_HOURS})
+            flash(f"Đã mở quyền truy cập khẩn cấp trong {BREAK_GLASS_HOURS} giờ. Việc truy cập được thông báo cho "
+                  "cán bộ xã và tỉnh.", "warning")
+            return redirect(url_for("cases.show", case_id=case.id))
+    return render_template("cases/break_glass.html", errors=errors, reference=reference, reason=reason,
+                           hours=BREAK_GLASS_HOURS), (422 if errors else 200)
+
+
+@bp.get("/break-glass/log")
+@login_required
+def break_glass_log():
+    """Emergency accesses in this province (for the province) or to this commune's cases (for the commune)."""
+    engine = _engine()
+    with engine.db.read() as s:
+        q = select(BreakGlass, Case.reference, Case.commune_code).join(Case, Case.id == BreakGlass.case_id)
+        if current_user.role in ("provincial_health", "provincial_reader"):
+            q = q.where(Case.province_code == current_user.province_code)
+        elif current_user.role in ("commune_officer", "commune_chairman"):
+            q = q.where(or_(Case.commune_code == current_user.commune_code,
+                            Case.incident_commune_code == current_user.commune_code))
+        else:
+            abort(403)
+        rows = list(s.execute(q.order_by(BreakGlass.created_at.desc()).limit(500)))
+    return render_template("cases/break_glass_log.html", rows=rows)

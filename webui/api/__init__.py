@@ -264,7 +264,7 @@ def get_case(case_id: str):
         raise NotFound("không tìm thấy hồ sơ / case not found") from None
     with engine.db.read() as s:
         case = s.get(Case, case_id)
-        scope = case_scope(s, _user(), case) if case is not None else None
+        scope = case_scope(s, _user(), case, engine.now()) if case is not None else None
     with engine.db.write() as s:
         audit.append(s, engine.now(), _user().username, "case.view" if scope else "case.view_denied",
                      case_id=case_id, detail={"via": "api"})
