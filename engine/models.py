@@ -240,3 +240,21 @@ class BreakGlass(Base):
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(TZ)
     expires_at: Mapped[dt.datetime] = mapped_column(TZ)
+
+
+class ProcessDraft(Base):
+    """A process bundle being edited by policy staff; deployable once valid (guards may be overridden
+    only with a written reason approved by a second policy user)."""
+
+    __tablename__ = "process_drafts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(120), index=True)
+    files: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(TZ)
+    updated_at: Mapped[dt.datetime] = mapped_column(TZ)
+    status: Mapped[str] = mapped_column(String(20), default="draft")   # draft | deployed
+    override_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    override_requested_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    override_approved_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    deployed_version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     from webui import errors
     from webui import filters
     from webui import inbox
+    from webui import processes
     from webui import reports
 
     app.register_blueprint(auth.bp)
@@ -47,6 +48,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(processes.bp)
     errors.init_app(app)
     filters.init_app(app)
     if app.config["BVTE_TEST_CLOCK"]:

@@ -166,6 +166,29 @@ def cases_list(status, limit):
     click.echo(f"{len(rows)} case(s)")
 
 
+@cases.command("migrate")
+@click.option("--process", "process_id", default="child_protection_case", show_default=True)
+@click.option("--from-version", "from_version", type=int, required=True)
+@click.option("--to-version", "to_version", type=int, required=True)
+@click.option("--dry-run", is_flag=True)
+@friendly
+def cases_migrate(process_id, from_version, to_version, dry_run):
+    """Move open cases from one process version to another where their current steps exist there."""
+    from engine.versions import migrate_cases
+
+    engine = make_engine()
+    ids = {v.version: v.id for v in engine.versions(process_id)}
+    for label, number in (("--from-version", from_version), ("--to-version", to_version)):
+        if number not in ids:
+            click.echo(f"Lỗi / error: {process_id} has no version {number} ({label})", err=True)
+            sys.exit(1)
+    results = migrate_cases(engine, ids[from_version], ids[to_version], _cli_actor(), dry_run=dry_run)
+    for r in results:
+        click.echo(f"{r.reference}\t{'MOVE' if r.moved else 'STAY'}\t{r.reason}")
+    moved = sum(r.moved for r in results)
+    click.echo(f"{moved} of {len(results)} open case(s) {'can move' if dry_run else 'moved'}")
+
+
 @main.group()
 def tasks():
     """Open tasks."""

@@ -40,6 +40,7 @@ DEMO_USERS = {
     "soyte.tinh": ("Phan Thị Hương", "provincial_health", None),
     "tongdai111": ("Mai Anh Khoa", "hotline", None),
     "chinhsach.tinh": ("Lưu Văn Bình", "policy", None),
+    "chinhsach2.tinh": ("Kiều Thị Nga", "policy", None),
     "baocao.tinh": ("Tạ Thị Yến", "provincial_reader", None),
 }
 

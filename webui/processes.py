@@ -1,0 +1,287 @@
+"""Processes area for policy staff: versions, drafts (upload or edit in bpmn-js), validation shown on the
+diagram, deploy (statutory-guard override needs a second policy user), download, diff, case migration."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from engine import audit
+from engine.errors import InvalidProcess
+from engine.loader import BPMN
+from engine.loader import guard_problems
+from engine.loader import safe_parse
+from engine.models import ProcessDraft
+from engine.models import ProcessVersion
+from engine.versions import diff_versions
+from engine.versions import migrate_cases
+
+bp = Blueprint("processes", __name__, url_prefix="/processes")
+POLICY_ROLES = {"policy"}
+
+
+def _engine():
+    from webui import get_engine
+
+    return get_engine()
+
+
+@bp.before_request
+@login_required
+def _policy_only():
+    if current_user.role not in POLICY_ROLES:
+        abort(403)
+
+
+def _safe_name(name: str) -> str:
+    base = os.path.basename(name or "")
+    if not base.endswith(".bpmn") or len(base) > 120 or not base[:-5].replace("_", "").replace("-", "").isalnum():
+        raise InvalidProcess([(name or "file", "tên tệp phải là chữ, số, _ hoặc - và kết thúc bằng .bpmn / "
+                                               "file name must be [A-Za-z0-9_-] ending in .bpmn")])
+    return base
+
+
+def check_draft(files: dict[str, str], process_id: str) -> dict:
+    """{'problems': [...], 'guards': [...]} — guards only once everything else is valid."""
+    engine = _engine()
+    data = {k: v.encode("utf-8") for k, v in files.items()}
+    try:
+        bundle = engine.validate(data, run_guards=False, main_id=process_id)
+    except InvalidProcess as exc:
+        return {"problems": exc.problems, "guards": []}
+    return {"problems": [], "guards": guard_problems(bundle, engine.registry)}
+
+
+def _main_process_id(xml: str, name: str) -> str:
+    root = safe_parse(xml.encode("utf-8"), name)
+    for proc in root.iter(BPMN + "process"):
+        if proc.get("isExecutable", "true") != "false":
+            return proc.get("id")
+    raise InvalidProcess([(name, "không có quy trình thực thi được / no executable process")])
+
+
+def _complete_bundle(process_id: str, files: dict[str, str]) -> dict[str, str]:
+    """Add the called processes' files from the latest deployed version when the upload lacks them."""
+    with _engine().db.read() as s:
+        from sqlalchemy import select
+
+        latest = s.execute(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
+                           .order_by(ProcessVersion.version.desc()).limit(1)).scalar()
+    if latest is None:
+        return files
+    uploaded = {p.get("id") for xml in files.values()
+                for p in safe_parse(xml.encode("utf-8"), "upload").iter(BPMN + "process")}
+    out = {}
+    for name, xml in latest.files.items():
+        defined = {p.get("id") for p in safe_parse(xml.encode("utf-8"), name).iter(BPMN + "process")}
+        if not defined & uploaded:   # an uploaded file replaces the file defining the same process
+            out[name] = xml
+    out.update(files)
+    return out
+
+
+@bp.get("")
+def index():
+    engine = _engine()
+    from sqlalchemy import select
+
+    with engine.db.read() as s:
+        drafts = list(s.execute(select(ProcessDraft).order_by(ProcessDraft.updated_at.desc()).limit(100)).scalars())
+    return render_template("processes/index.html", versions=engine.versions(), drafts=drafts)
+
+
+@bp.post("/upload")
+def upload():
+    """Upload one or more .bpmn files (drawn in Camunda Modeler or bpmn.io) as a new draft."""
+    engine = _engine()
+    uploads = request.files.getlist("files")
+    if not uploads or not any(u.filename for u in uploads):
+        flash("Chưa chọn tệp .bpmn nào.", "warning")
+        return redirect(url_for("processes.index")), 303
+    files: dict[str, str] = {}
+    try:
+        for u in uploads:
+            name = _safe_name(u.filename)
+            raw = u.read(2 * 1024 * 1024 + 1)
+            safe_parse(raw, name)   # hostile XML is refused here, before anything else looks at it
+            files[name] = raw.decode("utf-8")
+        process_id = _main_process_id(files[next(iter(files))], next(iter(files)))
+    except InvalidProcess as exc:
+        return render_template("processes/refused.html", problems=exc.problems), 422
+    except UnicodeDecodeError:
+        return render_template("processes/refused.html", problems=[("file", "tệp phải mã hoá UTF-8")]), 422
+    files = _complete_bundle(process_id, files)
+    now = engine.now()
+    with engine.db.write() as s:
+        draft = ProcessDraft(process_id=process_id, files=files, created_by=current_user.username, created_at=now,
+                             updated_at=now, status="draft")
+        s.add(draft)
+        s.flush()
+        audit.append(s, now, current_user.username, "process.draft_upload",
+                     detail={"draft": draft.id, "process_id": process_id, "files": sorted(files)})
+    return redirect(url_for("processes.draft", draft_id=draft.id)), 303
+
+
+@bp.post("/versions/<int:version_id>/edit")
+def edit_version(version_id: int):
+    """Start a draft from a deployed version."""
+    engine = _engine()
+    now = engine.now()
+    with engine.db.write() as s:
+        version = s.get(ProcessVersion, version_id) or abort(404)
+        draft = ProcessDraft(process_id=version.process_id, files=dict(version.files),
+                             created_by=current_user.username, created_at=now, updated_at=now, status="draft")
+        s.add(draft)
+        s.flush()
+    return redirect(url_for("processes.draft", draft_id=draft.id)), 303
+
+
+def _draft(draft_id: int) -> ProcessDraft:
+    with _engine().db.read() as s:
+        draft = s.get(ProcessDraft, draft_id)
+    if draft is None:
+        abort(404)
+    return draft
+
+
+@bp.get("/drafts/<int:draft_id>")
+def draft(draft_id: int):
+    d = _draft(draft_id)
+    result = check_draft(d.files, d.process_id)
+    file = request.args.get("file") or next((n for n in d.files if n.startswith(d.process_id)), next(iter(d.files)))
+    if file not in d.files:
+        abort(404)
+    return render_template("processes/draft.html", draft=d, result=result, file=file)
+
+
+@bp.get("/drafts/<int:draft_id>/files/<name>")
+def draft_file(draft_id: int, name: str):
+    d = _draft(draft_id)
+    if name not in d.files:
+        abort(404)
+    return Response(d.files[name], mimetype="application/xml")
+
+
+@bp.post("/drafts/<int:draft_id>/files/<name>")
+def save_file(draft_id: int, name: str):
+    """Save XML from the modeller (JSON {"xml": ...}); returns the validation result."""
+    engine = _engine()
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("xml"), str):
+        return jsonify({"error": "invalid", "fields": {"xml": ["BPMN XML string required"]}}), 400
+    try:
+        _safe_name(name)
+        safe_parse(body["xml"].encode("utf-8"), name)
+    except InvalidProcess as exc:
+        return jsonify({"error": "invalid_process", "problems": exc.problems}), 422
+    with engine.db.write() as s:
+        d = s.get(ProcessDraft, draft_id)
+        if d is None:
+            abort(404)
+        if d.status != "draft":
+            return jsonify({"error": "conflict", "message": "bản nháp đã được triển khai / already deployed"}), 409
+        files = dict(d.files)
+        files[name] = body["xml"]
+        d.files, d.updated_at = files, engine.now()
+        d.override_reason = d.override_requested_by = d.override_approved_by = None   # a new text needs a new override
+        audit.append(s, engine.now(), current_user.username, "process.draft_save", detail={"draft": d.id, "file": name})
+    return jsonify(check_draft(files, d.process_id))
+
+
+@bp.post("/drafts/<int:draft_id>/override")
+def request_override(draft_id: int):
+    engine = _engine()
+    reason = (request.form.get("reason") or "").strip()
+    if len(reason) < 20:
+        flash("Lý do bỏ qua quy tắc luật định phải cụ thể (ít nhất 20 ký tự).", "warning")
+        return redirect(url_for("processes.draft", draft_id=draft_id)), 303
+    with engine.db.write() as s:
+        d = s.get(ProcessDraft, draft_id) or abort(404)
+        d.override_reason, d.override_requested_by, d.override_approved_by = reason, current_user.username, None
+        audit.append(s, engine.now(), current_user.username, "process.override_request",
+                     detail={"draft": d.id, "reason": reason})
+    flash("Đã đề nghị; cần một cán bộ chính sách khác phê duyệt.", "success")
+    return redirect(url_for("processes.draft", draft_id=draft_id)), 303
+
+
+@bp.post("/drafts/<int:draft_id>/override/approve")
+def approve_override(draft_id: int):
+    engine = _engine()
+    with engine.db.write() as s:
+        d = s.get(ProcessDraft, draft_id) or abort(404)
+        if not d.override_requested_by:
+            abort(409)
+        if d.override_requested_by == current_user.username:
+            flash("Người đề nghị không thể tự phê duyệt; cần cán bộ chính sách thứ hai.", "warning")
+            return redirect(url_for("processes.draft", draft_id=draft_id)), 303
+        d.override_approved_by = current_user.username
+        audit.append(s, engine.now(), current_user.username, "process.override_approve",
+                     detail={"draft": d.id, "reason": d.override_reason, "requested_by": d.override_requested_by})
+    flash("Đã phê duyệt bỏ qua quy tắc luật định.", "success")
+    return redirect(url_for("processes.draft", draft_id=draft_id)), 303
+
+
+@bp.post("/drafts/<int:draft_id>/deploy")
+def deploy(draft_id: int):
+    engine = _engine()
+    d = _draft(draft_id)
+    result = check_draft(d.files, d.process_id)
+    if result["problems"]:
+        flash("Bản nháp còn lỗi; chưa thể triển khai.", "warning")
+        return redirect(url_for("processes.draft", draft_id=draft_id)), 303
+    override = None
+    if result["guards"]:
+        if not (d.override_requested_by and d.override_approved_by):
+            flash("Vi phạm quy tắc luật định: cần đề nghị bỏ qua có lý do và một cán bộ khác phê duyệt.", "warning")
+            return redirect(url_for("processes.draft", draft_id=draft_id)), 303
+        override = {"reason": d.override_reason, "requested_by": d.override_requested_by,
+                    "approved_by": d.override_approved_by, "guards": result["guards"]}
+    version = engine.deploy({k: v.encode("utf-8") for k, v in d.files.items()}, current_user.actor,
+                            guard_override=override, main_id=d.process_id)
+    with engine.db.write() as s:
+        row = s.get(ProcessDraft, draft_id)
+        row.status, row.deployed_version_id = "deployed", version.id
+    flash(f"Đã triển khai {version.process_id} phiên bản {version.version}.", "success")
+    return redirect(url_for("processes.index")), 303
+
+
+@bp.get("/versions/<int:version_id>/files/<name>")
+def download(version_id: int, name: str):
+    with _engine().db.read() as s:
+        version = s.get(ProcessVersion, version_id)
+    if version is None or name not in version.files:
+        abort(404)
+    return Response(version.files[name], mimetype="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/diff")
+def diff():
+    try:
+        a, b = int(request.args["a"]), int(request.args["b"])
+    except (KeyError, ValueError):
+        abort(400)
+    return render_template("processes/diff.html", d=diff_versions(_engine(), a, b), a=a, b=b)
+
+
+@bp.post("/migrate")
+def migrate():
+    engine = _engine()
+    try:
+        a, b = int(request.form["from_version"]), int(request.form["to_version"])
+    except (KeyError, ValueError):
+        abort(400)
+    dry = request.form.get("dry_run") == "on"
+    results = migrate_cases(engine, a, b, current_user.actor, dry_run=dry)
+    return render_template("processes/migrate.html", results=results, dry=dry)
