@@ -88,7 +88,8 @@ def make_seeded_engine(url: str, clock) -> Engine:
     from workflows.seed import seed_demo
 
     engine = Engine(Database(url), build_registry(), clock)
-    seed_demo(engine)
+    # BVTE_FEATURE_BUNDLE: a directory of .bpmn files (a policy draft) to run the scenarios against
+    seed_demo(engine, bpmn_dir=os.environ.get("BVTE_FEATURE_BUNDLE") or None)
     return engine
 
 

@@ -195,3 +195,17 @@ def test_migrate_running_cases(sqlite_engine):
 def _actor(engine, username):
     from workflows.child_protection.samples import actor_for
     return actor_for(engine, username)
+
+
+def test_scenarios_run_against_a_draft():
+    from workflows.scenarios import run_scenarios
+
+    files = {k: v.decode() for k, v in collect_bundle(MAIN).items()}
+    good = run_scenarios(files)
+    assert len(good) >= 20 and all(r.passed for r in good), [r for r in good if not r.passed][:2]
+    # a draft whose plan limit became 10 working days fails the Tết scenario, named in Vietnamese
+    files["child_protection_case.bpmn"] = files["child_protection_case.bpmn"].replace(
+        'due("plan_drafting")', 'due("plan_approval")')
+    bad = run_scenarios(files)
+    failed = [r.scenario for r in bad if not r.passed]
+    assert any("Tết" in name for name in failed), failed

@@ -199,6 +199,20 @@ def save_file(draft_id: int, name: str):
     return jsonify(check_draft(files, d.process_id))
 
 
+@bp.post("/drafts/<int:draft_id>/test")
+def test_draft(draft_id: int):
+    """Run the procedure's Gherkin scenarios against this draft on a simulated clock."""
+    from workflows.scenarios import run_scenarios
+
+    d = _draft(draft_id)
+    results = run_scenarios(d.files)
+    engine = _engine()
+    with engine.db.write() as s:
+        audit.append(s, engine.now(), current_user.username, "process.draft_test",
+                     detail={"draft": d.id, "passed": sum(r.passed for r in results), "total": len(results)})
+    return render_template("processes/test_results.html", draft=d, results=results)
+
+
 @bp.post("/drafts/<int:draft_id>/override")
 def request_override(draft_id: int):
     engine = _engine()

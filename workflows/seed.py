@@ -65,8 +65,9 @@ def seed_org(engine: Engine, province=PROVINCE, communes=COMMUNES) -> None:
                                  province_code=province[0], commune_code=commune))
 
 
-def seed_demo(engine: Engine, password: str = DEMO_PASSWORD) -> list[str]:
-    """Org, demo users and the deployed statutory process. Returns the usernames created."""
+def seed_demo(engine: Engine, password: str = DEMO_PASSWORD, bpmn_dir: str | None = None) -> list[str]:
+    """Org, demo users and the deployed statutory process (from ``bpmn_dir``, default bpmn/).
+    Returns the usernames created."""
     seed_org(engine)
     created = []
     hashed = hash_password(password)
@@ -82,5 +83,12 @@ def seed_demo(engine: Engine, password: str = DEMO_PASSWORD) -> list[str]:
             created.append(username)
         if created:
             audit.append(s, engine.now(), "seed", "users.seed", detail={"users": created})
-    engine.deploy(bundle_files(CONFIG.bpmn_files), Actor("seed"))
+    if bpmn_dir:
+        import os
+
+        files = {n: open(os.path.join(bpmn_dir, n), "rb").read() for n in sorted(os.listdir(bpmn_dir))
+                 if n.endswith(".bpmn")}
+        engine.deploy(files, Actor("seed"), main_id=CONFIG.process_id)
+    else:
+        engine.deploy(bundle_files(CONFIG.bpmn_files), Actor("seed"))
     return created
