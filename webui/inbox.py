@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint
 from flask import abort
 from flask import flash
@@ -57,6 +59,10 @@ def index():
 
 def _task_or_404(task_id: str) -> tuple[OpenTask, Case]:
     engine = _engine()
+    try:
+        uuid.UUID(task_id)
+    except ValueError:
+        return None, None
     with engine.db.read() as s:
         ot = s.get(OpenTask, task_id)
         if ot is None or ot.agency_id != current_user.agency_id:
@@ -117,6 +123,8 @@ def _done_steps(task_id):
 @bp.post("/tasks/<task_id>/claim")
 @login_required
 def claim(task_id: str):
+    if _task_or_404(task_id)[0] is None:
+        abort(404)
     try:
         _engine().claim(task_id, current_user.actor)
         flash("Đã nhận nhiệm vụ.", "success")
@@ -128,6 +136,8 @@ def claim(task_id: str):
 @bp.post("/tasks/<task_id>/release")
 @login_required
 def release(task_id: str):
+    if _task_or_404(task_id)[0] is None:
+        abort(404)
     try:
         _engine().unclaim(task_id, current_user.actor)
         flash("Đã trả lại nhiệm vụ.", "success")

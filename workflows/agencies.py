@@ -24,11 +24,11 @@ AGENCY_TYPES = {a.code: a for a in [
     AgencyType("provincial_health", "Sở Y tế", "Provincial health department", "province"),
     AgencyType("hotline", "Tổng đài 111", "Hotline 111", "province"),
     AgencyType("policy", "Bộ phận chính sách quy trình", "Process policy staff", "province"),
+    AgencyType("provincial_reader", "Bộ phận theo dõi, báo cáo cấp tỉnh", "Provincial reporting office", "province"),
 ]}
 
 # A user's role is its agency type, except for these province-wide roles.
-EXTRA_ROLES = {"provincial_reader": ("Cán bộ theo dõi báo cáo cấp tỉnh", "Provincial report reader"),
-               "admin": ("Quản trị hệ thống", "System administrator")}
+EXTRA_ROLES: dict[str, tuple[str, str]] = {}
 
 
 def agency_type_names() -> dict[str, str]:

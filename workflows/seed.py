@@ -75,8 +75,7 @@ def seed_demo(engine: Engine, password: str = DEMO_PASSWORD, bpmn_dir: str | Non
         for username, (full_name, role, commune) in DEMO_USERS.items():
             if s.execute(select(User).where(User.username == username)).scalar() is not None:
                 continue
-            agency_type = role if role in AGENCY_TYPES else "provincial_health"
-            code = f"{agency_type}.{commune or PROVINCE[0]}"
+            code = f"{role}.{commune or PROVINCE[0]}"   # every role is an agency type: least privilege
             agency = s.execute(select(Agency).where(Agency.code == code)).scalar()
             s.add(User(username=username, password_hash=hashed, full_name=full_name, role=role,
                        agency_id=agency.id, active=True, created_at=engine.now()))
