@@ -7,7 +7,6 @@ PostgreSQL variants are skipped locally, and FAIL when CI=true.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import uuid
 
@@ -18,13 +17,11 @@ from sqlalchemy import text
 from engine.clock import FixedClock
 from engine.db import Base
 from engine.db import Database
-from engine.runtime import Engine
-from workflows import build_registry
 from workflows.child_protection.samples import actor_for
+from workflows.testing import START
+from workflows.testing import make_seeded_engine
 
 PG_ADMIN_URL = os.environ.get("BVTE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-# Friday 20 Nov 2026, 22:00 in Vietnam
-START = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.timezone.utc)
 
 
 @pytest.fixture(scope="session")
@@ -82,15 +79,6 @@ def sqlite_url(tmp_path):
 @pytest.fixture
 def clock():
     return FixedClock(START)
-
-
-def make_seeded_engine(url: str, clock) -> Engine:
-    from workflows.seed import seed_demo
-
-    engine = Engine(Database(url), build_registry(), clock)
-    # BVTE_FEATURE_BUNDLE: a directory of .bpmn files (a policy draft) to run the scenarios against
-    seed_demo(engine, bpmn_dir=os.environ.get("BVTE_FEATURE_BUNDLE") or None)
-    return engine
 
 
 @pytest.fixture

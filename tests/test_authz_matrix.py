@@ -85,11 +85,11 @@ def world(tmp_path_factory):
     """One seeded database for the whole matrix (reads only, claims are released)."""
     import datetime as dt
 
-    from conftest import START
-    from conftest import make_seeded_engine
     from engine.clock import FixedClock
     from engine.db import Base
     from engine.db import Database
+    from workflows.testing import START
+    from workflows.testing import make_seeded_engine
 
     url = f"sqlite:///{tmp_path_factory.mktemp('matrix')}/m.sqlite3"
     db = Database(url)
