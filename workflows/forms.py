@@ -43,6 +43,13 @@ def _message(vi: str, en: str) -> str:
     return f"{vi} / {en}"
 
 
+def _no_control_chars(value: str) -> None:
+    """NUL and other control characters (except tab and newlines) are refused: PostgreSQL cannot store
+    NUL in text, and invisible characters in a child's record only hide things."""
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value) or "\u202e" in value:
+        raise ValidationError(_message("Chứa ký tự điều khiển không hợp lệ", "Contains control characters"))
+
+
 def _marshmallow_field(f: Field) -> mf.Field:
     req = {"required": f.required}
     if not f.required:
@@ -51,7 +58,8 @@ def _marshmallow_field(f: Field) -> mf.Field:
            "invalid": _message("Giá trị không hợp lệ", "Invalid value")}
     if f.kind in ("text", "textarea"):
         limit = 300 if f.kind == "text" else MAX_TEXT
-        validators = [mv.Length(max=limit, error=_message(f"Tối đa {limit} ký tự", f"At most {limit} characters"))]
+        validators = [mv.Length(max=limit, error=_message(f"Tối đa {limit} ký tự", f"At most {limit} characters")),
+                      _no_control_chars]
         if f.required:
             validators.append(mv.Length(min=1, error=_message("Bắt buộc nhập", "Required")))
         return mf.String(validate=validators, error_messages=err, **req)

@@ -96,7 +96,10 @@ def _user():
 def _json_body() -> dict:
     if not request.is_json:
         raise _BadRequest("body must be JSON (Content-Type: application/json)")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise _BadRequest("JSON nested too deeply") from None
     if not isinstance(body, dict):
         raise _BadRequest("body must be a JSON object")
     return body
