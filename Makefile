@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-test.txt 2>/dev/null | sha1sum | cut -c1-10)
 
-.PHONY: run test install db seed lint bench clean browser
+.PHONY: run test install db seed lint bench clean browser soak
 
 $(STAMP): pyproject.toml requirements-test.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -38,7 +38,8 @@ run: seed
 	$(BIN)/bvte serve --host 127.0.0.1 --port 5000
 
 lint: install
-	$(BIN)/ruff check engine workflows webui tests features tools bench
+	$(BIN)/ruff check engine workflows webui tests features tools bench conftest.py
+	$(BIN)/mypy engine workflows
 
 browser:
 	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \
@@ -46,8 +47,12 @@ browser:
 
 test: install browser
 	$(BIN)/bvte db upgrade
-	$(BIN)/ruff check engine workflows webui tests features tools bench
+	$(BIN)/ruff check engine workflows webui tests features tools bench conftest.py
+	$(BIN)/mypy engine workflows
 	$(BIN)/python -m pytest -q
+
+soak: install browser
+	BVTE_SOAK=1 $(BIN)/python -m pytest -q tests/test_api_fuzz.py tests/test_reliability.py
 
 bench: install
 	$(BIN)/python bench/run.py

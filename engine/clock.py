@@ -61,7 +61,7 @@ class _ClockDateTime(dt.datetime):
     """``datetime`` whose ``now`` follows the clock bound by ``using_clock``."""
 
     @classmethod
-    def now(cls, tz=None):  # type: ignore[override]
+    def now(cls, tz=None):
         clock = _current.get()
         if clock is None:
             return _real_datetime.now(tz)
@@ -79,7 +79,7 @@ def bind_spiff_clock() -> None:
         return
     import SpiffWorkflow.bpmn.specs.event_definitions.timer as timer_mod
 
-    timer_mod.datetime = _ClockDateTime  # type: ignore[misc]
+    timer_mod.datetime = _ClockDateTime
     _patched = True
 
 

@@ -15,7 +15,7 @@ UTC = dt.timezone.utc
 class SettableClock:
     def __init__(self, path: str):
         self.path = path
-        self._mtime = None
+        self._mtime: int | None = None
         self._offset = dt.timedelta(0)
 
     def _load(self) -> dt.timedelta:

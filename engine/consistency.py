@@ -5,6 +5,7 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
+from engine.db import require
 from engine.models import Case
 from engine.models import OpenTask
 from engine.models import ProcessVersion
@@ -30,7 +31,7 @@ def check(engine: Engine, batch: int = 500) -> tuple[list[str], int]:
             timer_rows: dict[str, set[str]] = {}
             for tid, cid in s.execute(select(Timer.id, Timer.case_id).where(Timer.case_id.in_(ids))):
                 timer_rows.setdefault(cid, set()).add(tid)
-            versions = {c.process_version_id: s.get(ProcessVersion, c.process_version_id) for c in cases}
+            versions = {c.process_version_id: require(s, ProcessVersion, c.process_version_id) for c in cases}
         for case in cases:
             checked += 1
             last_id = case.id

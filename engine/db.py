@@ -53,6 +53,16 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     return engine
 
 
+def require(session, model, key, what: str = "đối tượng / object"):
+    """``session.get`` that raises ``NotFound`` instead of returning None."""
+    from engine.errors import NotFound
+
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(f"không tìm thấy {what}: {key}")
+    return row
+
+
 class Database:
     """Owns the engines and hands out sessions: ``write()`` for units of work, ``read()`` for queries."""
 

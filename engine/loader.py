@@ -129,7 +129,7 @@ def collect_bundle(path: str) -> dict[str, bytes]:
     directory = os.path.dirname(os.path.abspath(path))
     files = {os.path.basename(path): _read(path)}
     try:
-        index = {}
+        index: dict[str, str] = {}
         for name in sorted(os.listdir(directory)):
             if name.endswith(".bpmn") and name not in files:
                 try:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 from typing import Callable
+from typing import Mapping
 from typing import Protocol
 
 from engine.workdays import DeadlineRule
@@ -25,7 +27,7 @@ class StatutoryGuard:
 
     name: str
     description_vi: str
-    check: Callable[["object"], list[tuple[str, str]]]   # ParsedBundle -> problems
+    check: Callable[[Any], list[tuple[str, str]]]   # ParsedBundle -> problems
 
 
 @dataclass
@@ -44,7 +46,7 @@ class ProcessConfig:
 
     process_id: str
     lane_agencies: dict[str, str]
-    forms: dict[str, FormValidator] = field(default_factory=dict)
+    forms: Mapping[str, FormValidator] = field(default_factory=dict)
     deadlines: dict[str, DeadlineRule] = field(default_factory=dict)
     task_deadlines: dict[str, str] = field(default_factory=dict)
     commune_field: str = "responsible_commune"

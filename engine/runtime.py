@@ -33,6 +33,7 @@ from engine.clock import Clock
 from engine.clock import SystemClock
 from engine.clock import using_clock
 from engine.db import Database
+from engine.db import require
 from engine.errors import Conflict
 from engine.errors import EngineError
 from engine.errors import Forbidden
@@ -265,12 +266,11 @@ class Engine:
             self._check_may_act(ot, actor)
             if ot.claimed_by is not None and ot.claimed_by != actor.user_id:
                 raise Conflict("nhiệm vụ đã được người khác nhận / the task is claimed by someone else")
-            case = s.get(Case, ot.case_id)
+            case = require(s, Case, ot.case_id, "hồ sơ / case")
             if expected_version is not None and case.version != expected_version:
                 raise Conflict("hồ sơ đã được người khác cập nhật, hãy tải lại / the case changed since you opened it")
             self._lock_case(s, case)
-            version = s.get(ProcessVersion, case.process_version_id)
-            lv = self.loaded(version)
+            lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
             form = lv.config.forms.get(ot.task_name)
             clean = form.validate(data) if form is not None else _json_safe(dict(data))
             self._calendar_cache = self.calendar(s)
@@ -345,9 +345,9 @@ class Engine:
         if not self.db.is_sqlite:
             q = q.with_for_update(skip_locked=True)
         due = list(s.execute(q).scalars())
-        case = s.get(Case, case_id)
+        case = require(s, Case, case_id, "hồ sơ / case")
         self._lock_case(s, case)
-        lv = self.loaded(s.get(ProcessVersion, case.process_version_id))
+        lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
         self._calendar_cache = self.calendar(s)
         wf = self._load(case, lv)
         self._advance(wf)
@@ -393,7 +393,7 @@ class Engine:
             case = s.get(Case, case_id)
             if case is None:
                 raise NotFound("không tìm thấy hồ sơ / case not found")
-            lv = self.loaded(s.get(ProcessVersion, case.process_version_id))
+            lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
             self._calendar_cache = self.calendar(s)
             wf = self._load(case, lv)
         merged: dict = {}
@@ -409,8 +409,8 @@ class Engine:
             ot = s.get(OpenTask, task_id)
             if ot is None:
                 raise NotFound("không tìm thấy nhiệm vụ / task not found")
-            case = s.get(Case, ot.case_id)
-            lv = self.loaded(s.get(ProcessVersion, case.process_version_id))
+            case = require(s, Case, ot.case_id, "hồ sơ / case")
+            lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
             self._calendar_cache = self.calendar(s)
             wf = self._load(case, lv)
         task = wf.get_task_from_id(uuid.UUID(task_id))
@@ -461,7 +461,7 @@ class Engine:
         """Bump the version iff nobody else did since we read it; otherwise ``Conflict``."""
         result = s.execute(update(Case).where(Case.id == case.id, Case.version == case.version)
                            .values(version=case.version + 1).execution_options(synchronize_session=False))
-        if result.rowcount != 1:
+        if getattr(result, "rowcount", 0) != 1:
             raise Conflict("hồ sơ vừa được người khác cập nhật / the case was changed by someone else")
         s.expire(case, ["version"])
 
@@ -521,9 +521,9 @@ class Engine:
         case.serializer_version = serializer.VERSION
         case.updated_at = now
         if commune_now != case.commune_code:
-            commune = s.get(Commune, commune_now)
-            if commune is not None:
-                case.commune_code, case.province_code = commune.code, commune.province_code
+            new_commune = s.get(Commune, commune_now)
+            if new_commune is not None:
+                case.commune_code, case.province_code = new_commune.code, new_commune.province_code
         if wf.is_completed():
             case.status, case.closed_at = "closed", now
         s.flush()
@@ -545,11 +545,12 @@ class Engine:
         commune = s.get(Commune, commune_code)
         if commune is None:
             raise WorkflowFailure(f"nhiệm vụ {task_name}: không có xã '{commune_code}' / unknown commune")
+        province_code = commune.province_code
         agency_id = s.execute(select(Agency.id).where(Agency.agency_type == agency_type,
                                                       Agency.commune_code == commune_code)).scalar()
         if agency_id is None:
             agency_id = s.execute(select(Agency.id).where(Agency.agency_type == agency_type,
-                                                          Agency.province_code == commune.province_code,
+                                                          Agency.province_code == province_code,
                                                           Agency.commune_code.is_(None))).scalar()
         if agency_id is None:
             raise WorkflowFailure(f"nhiệm vụ {task_name}: xã {commune_code} chưa có cơ quan loại "

@@ -15,6 +15,7 @@ import time
 from functools import lru_cache
 from typing import Any
 from typing import Callable
+from typing import Literal
 
 from RestrictedPython import compile_restricted
 from RestrictedPython import safe_globals
@@ -43,7 +44,7 @@ FORBIDDEN_NAMES = {"open", "exec", "eval", "compile", "globals", "locals", "vars
                    "delattr", "__import__", "breakpoint", "input", "help", "memoryview", "type", "super", "object"}
 
 
-def _static_policy(source: str, mode: str) -> None:
+def _static_policy(source: str, mode: Literal["exec", "eval"]) -> None:
     """Reject imports and dangerous names before compiling: a clear message naming what was refused."""
     try:
         tree = ast.parse(source, mode=mode)
@@ -61,7 +62,7 @@ def _static_policy(source: str, mode: str) -> None:
 
 
 @lru_cache(maxsize=4096)
-def compile_checked(source: str, mode: str):
+def compile_checked(source: str, mode: Literal["exec", "eval"]):
     """Compile under RestrictedPython's policy; a rejected construct raises ``ScriptRejected``."""
     _static_policy(source, mode)
     try:
@@ -72,7 +73,7 @@ def compile_checked(source: str, mode: str):
 
 
 def _base_globals(extra: dict[str, Any]) -> dict[str, Any]:
-    g = dict(safe_globals)
+    g: dict[str, Any] = dict(safe_globals)
     g["__builtins__"] = dict(safe_globals["__builtins__"], **_SAFE_BUILTIN_EXTRAS)
     g.update({"_getattr_": safer_getattr, "_getitem_": default_guarded_getitem,
               "_getiter_": default_guarded_getiter, "_iter_unpack_sequence_": guarded_iter_unpack_sequence,

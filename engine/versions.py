@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from engine import audit
 from engine import serializer
+from engine.db import require
 from engine.errors import Conflict
 from engine.errors import NotFound
 from engine.loader import BPMN
@@ -91,9 +92,10 @@ def _prune_predictions(tasks: dict) -> None:
 
 
 def _missing_specs(state: dict, bundle: ParsedBundle) -> list[str]:
+    assert bundle.spec is not None
     """Tasks the case has reached (done, current or certain) whose element is absent from the target."""
     _prune_predictions(state["tasks"])
-    main_names = set(bundle.spec.task_specs)
+    main_names = set(bundle.spec.task_specs)  # type: ignore[attr-defined]
     missing = [t["task_spec"] for t in state["tasks"].values() if t["task_spec"] not in main_names]
     for sub in state.get("subprocesses", {}).values():
         spec = bundle.subprocess_specs.get(sub.get("spec"))
@@ -125,7 +127,7 @@ def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Act
     results = []
     for case_id in case_ids:
         with engine.db.write() as s:
-            case = s.get(Case, case_id)
+            case = require(s, Case, case_id, "hồ sơ / case")
             if case.process_version_id != from_version or case.status != "open":
                 continue
             state = json.loads(case.state)

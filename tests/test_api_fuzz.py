@@ -1,6 +1,8 @@
 """Property-based fuzz of /api/v1 against its own OpenAPI document (schemathesis): no 5xx, no response
 that breaks the schema. Kept small for `make test`; `make soak` is the place for long runs."""
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck
@@ -38,7 +40,7 @@ def test_api_never_fails_and_matches_its_schema(fuzz_app):
 
     for operation in operations:
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=500 if os.environ.get("BVTE_SOAK") else 25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def run(case):
             case.call_and_validate(headers=headers, checks=checks)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Any
 
 from marshmallow import EXCLUDE
 from marshmallow import Schema
@@ -51,14 +52,14 @@ def _no_control_chars(value: str) -> None:
 
 
 def _marshmallow_field(f: Field) -> mf.Field:
-    req = {"required": f.required}
+    req: dict[str, Any] = {"required": f.required}
     if not f.required:
         req.update(load_default=None, allow_none=True)
-    err = {"required": _message("Bắt buộc nhập", "Required"), "null": _message("Bắt buộc nhập", "Required"),
+    err: dict[str, Any] = {"required": _message("Bắt buộc nhập", "Required"), "null": _message("Bắt buộc nhập", "Required"),
            "invalid": _message("Giá trị không hợp lệ", "Invalid value")}
     if f.kind in ("text", "textarea"):
         limit = 300 if f.kind == "text" else MAX_TEXT
-        validators = [mv.Length(max=limit, error=_message(f"Tối đa {limit} ký tự", f"At most {limit} characters")),
+        validators: list[Any] = [mv.Length(max=limit, error=_message(f"Tối đa {limit} ký tự", f"At most {limit} characters")),
                       _no_control_chars]
         if f.required:
             validators.append(mv.Length(min=1, error=_message("Bắt buộc nhập", "Required")))
@@ -76,7 +77,7 @@ def _marshmallow_field(f: Field) -> mf.Field:
         inner = mf.String(validate=mv.OneOf(values, error=_message("Lựa chọn không hợp lệ", "Not one of the choices")))
         if not f.required:
             req.update(load_default=list)
-        validators = [mv.Length(min=1, error=_message("Chọn ít nhất một", "Choose at least one"))] if f.required else []
+        validators = [mv.Length(min=1, error=_message("Chọn ít nhất một", "Choose at least one"))] if f.required else []  # noqa: E501
         return mf.List(inner, validate=validators, error_messages=err, **req)
     if f.kind == "date":
         return mf.Date(error_messages=err, **req)

@@ -76,7 +76,7 @@ def seed_demo(engine: Engine, password: str = DEMO_PASSWORD, bpmn_dir: str | Non
             if s.execute(select(User).where(User.username == username)).scalar() is not None:
                 continue
             code = f"{role}.{commune or PROVINCE[0]}"   # every role is an agency type: least privilege
-            agency = s.execute(select(Agency).where(Agency.code == code)).scalar()
+            agency = s.execute(select(Agency).where(Agency.code == code)).scalar_one()
             s.add(User(username=username, password_hash=hashed, full_name=full_name, role=role,
                        agency_id=agency.id, active=True, created_at=engine.now()))
             created.append(username)

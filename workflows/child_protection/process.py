@@ -37,7 +37,7 @@ def _timer_rules(bundle: ParsedBundle) -> dict[str, set[str]]:
                 continue
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "due" and node.args:
                 arg = node.args[0]
-                if isinstance(arg, ast.Constant):
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     found.setdefault(boundary.get("attachedToRef"), set()).add(arg.value)
     return found
 
@@ -90,13 +90,13 @@ def open_case(engine: Engine, report: dict, actor: Actor, idempotency: tuple[int
     data = INTAKE.validate(report)
     received_at = dt.datetime.fromisoformat(data["received_at"]) if data.get("received_at") else None
     if data.get("reporter_anonymous"):
-        for key in ("reporter_name", "reporter_phone", "reporter_address"):
-            data[key] = None
+        for name in ("reporter_name", "reporter_phone", "reporter_address"):
+            data[name] = None
     summary = {k: data.get(k) for k in ("child_name", "child_sex", "child_age", "child_birth_date", "channel",
                                         "urgency", "abuse_forms", "case_category", "special_circumstance_group")}
     key = child_key(data.get("child_name"), data.get("child_birth_date") or (str(data["child_age"])
                     if data.get("child_age") is not None else None),
-                    data.get("residence_commune") or data["incident_commune"])
+                    data.get("residence_commune") or data["incident_commune"] or "")
     return engine.start_case(PROCESS_ID, data, actor, incident_commune=data["incident_commune"],
                              residence_commune=data.get("residence_commune"), received_at=received_at,
                              summary=summary, child_key=key, idempotency=idempotency)

@@ -100,11 +100,11 @@ def build_report(engine: Engine, province: str, start: dt.date, end: dt.date, co
         rep.by_sex[sex] = rep.by_sex.get(sex, 0) + 1
         rep.by_age[age_group(summary, c.received_at.astimezone(VN_TZ).date())] += 1
         rep.by_commune[c.incident_commune_code] = rep.by_commune.get(c.incident_commune_code, 0) + 1
-    done = {}
+    done: dict[str, set[str]] = {}
     for st in steps:
         done.setdefault(st.case_id, set()).add(st.task_name)
-    rep.supported = sum(1 for names in done.values() if "approve_plan" in names)
-    rep.intervened = sum(1 for names in done.values() if "emergency_intervention" in names)
+    rep.supported = len([1 for names in done.values() if "approve_plan" in names])
+    rep.intervened = len([1 for names in done.values() if "emergency_intervention" in names])
     for name, rule in DEADLINES.items():
         relevant = [st for st in steps if st.deadline_rule == name and st.on_time is not None]
         if not relevant:
