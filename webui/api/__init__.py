@@ -254,7 +254,7 @@ def complete(task_id: str):
             raise Conflict(f"nhiệm vụ đã được {done.user_name} hoàn thành / already completed by {done.user_name}") from None
         raise
     case = engine.complete_task(task_id, req["data"], _user().actor, expected_version=req["case_version"])
-    return _case_response(engine.get_case(case.id), "full")
+    return _case_response(engine.get_case(case.id), "full", with_data=False)
 
 
 @bp.get("/cases/<case_id>")
@@ -276,10 +276,12 @@ def get_case(case_id: str):
     return _case_response(case, scope)
 
 
-def _case_response(case: Case, scope: str):
+def _case_response(case: Case, scope: str, with_data: bool = True):
+    """The case summary; after a completion the data is left out (GET /cases/{id} has it) so the
+    action costs one workflow load, not two."""
     engine = _engine()
     now = engine.now()
-    data = visible_data(engine.case_data(case.id), _user())
+    data = visible_data(engine.case_data(case.id), _user()) if with_data else {}
     tasks = [_task_dict(t, now) for t in engine.open_tasks(case.id)]
     return jsonify(CaseSchema().dump({"id": case.id, "reference": case.reference, "status": case.status,
                                       "commune_code": case.commune_code, "received_at": case.received_at,

@@ -64,7 +64,8 @@ class CaseSchema(Schema):
     received_at = fields.AwareDateTime(required=True)
     version = fields.Integer(required=True)
     open_tasks = fields.List(fields.Nested(TaskSchema), required=True)
-    data = fields.Dict(required=True, metadata={"description": "case data this role may see"})
+    data = fields.Dict(required=True, metadata={"description": "case data this role may see (empty in the "
+                                                              "response to a completion)"})
 
 
 class CreatedCaseSchema(Schema):

@@ -1,0 +1,406 @@
+"""National-scale benchmarks (issue #8 items 2 and 4–8), run by ``make bench`` after bench/run.py.
+
+Data: 34 provinces, 3,300 communes, an agency of every type, 1,000,000 cases of which 100,000 have
+an open task, 100,000 pending timers; bulk inserted. Cases that a benchmark must run are real: one
+case is created through the engine and cloned with fresh task ids (its JSON with every UUID remapped).
+
+    python bench/scale.py [--quick] [--db sqlite|postgres|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from sqlalchemy import func  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from engine.accounts import create_api_token  # noqa: E402
+from engine.clock import SystemClock  # noqa: E402
+from engine.db import Base  # noqa: E402
+from engine.db import Database  # noqa: E402
+from engine.models import Agency  # noqa: E402
+from engine.models import AuditEvent  # noqa: E402
+from engine.models import Case  # noqa: E402
+from engine.models import Commune  # noqa: E402
+from engine.models import OpenTask  # noqa: E402
+from engine.models import Province  # noqa: E402
+from engine.models import Timer  # noqa: E402
+from engine.runtime import Engine  # noqa: E402
+from workflows import build_registry  # noqa: E402
+from workflows.agencies import AGENCY_TYPES  # noqa: E402
+from workflows.child_protection.process import open_case  # noqa: E402
+from workflows.child_protection.samples import HIGH  # noqa: E402
+from workflows.child_protection.samples import REPORT  # noqa: E402
+from workflows.child_protection.samples import actor_for  # noqa: E402
+from workflows.seed import seed_demo  # noqa: E402
+
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+UTC = dt.timezone.utc
+COMMUNE_TYPES = [a.code for a in AGENCY_TYPES.values() if a.level == "commune"]
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def ms(v):
+    return f"{v * 1000:.2f}"
+
+
+class Data:
+    """The national data set in one database."""
+
+    def __init__(self, url: str, cases: int, open_tasks: int, communes: int):
+        self.url, self.n_cases, self.n_open, self.n_communes = url, cases, open_tasks, communes
+        self.db = Database(url)
+        if not self.db.is_sqlite:
+            Base.metadata.drop_all(self.db.write_engine)
+        Base.metadata.create_all(self.db.write_engine)
+        self.engine = Engine(self.db, build_registry(), SystemClock())
+
+    def generate(self) -> float:
+        t0 = time.perf_counter()
+        seed_demo(self.engine)          # demo province P01 (X01, X02), users, the process
+        version_id = self.engine.versions()[0].id
+        rng = random.Random(1)
+        provinces = [f"T{i:02d}" for i in range(1, 35)]
+        communes = [(f"C{i:04d}", provinces[i % 34]) for i in range(self.n_communes)]
+        with self.db.write() as s:
+            s.execute(insert(Province), [{"code": p, "name": f"Tỉnh {p}"} for p in provinces])
+            s.execute(insert(Commune), [{"code": c, "name": f"Xã {c}", "province_code": p} for c, p in communes])
+            s.execute(insert(Agency), [{"code": f"{t}.{c}", "agency_type": t, "name": f"{t} {c}",
+                                        "province_code": p, "commune_code": c}
+                                       for c, p in communes for t in COMMUNE_TYPES])
+        with self.db.read() as s:
+            agency_of = {(a.agency_type, a.commune_code): a.id for a in s.execute(select(Agency)).scalars()}
+        now = dt.datetime.now(UTC)
+        batch = 20000
+        for start in range(0, self.n_cases, batch):
+            rows, tasks, timers = [], [], []
+            for i in range(start, min(start + batch, self.n_cases)):
+                commune, province = communes[i % len(communes)]
+                cid = str(uuid.UUID(int=rng.getrandbits(128)))
+                is_open = i < self.n_open
+                received = now - dt.timedelta(minutes=rng.randint(0, 60 * 24 * 365 * 3))
+                rows.append({"id": cid, "reference": f"B{i:07d}", "process_version_id": version_id,
+                             "status": "open" if is_open else "closed", "commune_code": commune,
+                             "province_code": province, "incident_commune_code": commune,
+                             "residence_commune_code": commune, "child_key": None,
+                             "summary": {"child_sex": rng.choice(["male", "female"]), "child_age": rng.randint(0, 15)},
+                             "state": "{}", "serializer_version": "1.5", "version": 1, "received_at": received,
+                             "created_at": received, "updated_at": received, "closed_at": None if is_open else received})
+                if is_open:
+                    atype = rng.choice(COMMUNE_TYPES)
+                    due = now + dt.timedelta(minutes=rng.randint(-600, 60 * 24 * 20))
+                    tid = str(uuid.UUID(int=rng.getrandbits(128)))
+                    tasks.append({"id": tid, "case_id": cid, "task_name": "initial_assessment",
+                                  "title": "Đánh giá nguy cơ ban đầu (Mẫu 02)", "lane": None, "agency_type": atype,
+                                  "agency_id": agency_of[(atype, commune)], "commune_code": commune, "due_at": due,
+                                  "deadline_rule": "emergency_response", "claimed_by": None, "claimed_at": None,
+                                  "escalated_at": None, "created_at": received})
+                    timers.append({"id": str(uuid.UUID(int=rng.getrandbits(128))), "case_id": cid,
+                                   "event_name": "assessment_12h_timer", "attached_to": tid,
+                                   "due_at": now + dt.timedelta(days=rng.randint(1, 400))})
+            with self.db.write() as s:
+                s.execute(insert(Case), rows)
+                if tasks:
+                    s.execute(insert(OpenTask), tasks)
+                    s.execute(insert(Timer), timers)
+        if not self.db.is_sqlite:
+            with self.db.write_engine.connect() as conn:
+                conn.execute(text("ANALYZE"))
+                conn.commit()
+        return time.perf_counter() - t0
+
+    def clone_cases(self, n: int, received_at: dt.datetime | None = None) -> list[str]:
+        """n real cases in commune X01, each waiting at the initial assessment (fresh task ids)."""
+        hotline = actor_for(self.engine, "tongdai111")
+        report = dict(REPORT) if received_at is None else dict(REPORT, received_at=received_at.isoformat())
+        if received_at is not None:
+            clock = self.engine.clock
+            self.engine.clock = _Fixed(received_at)
+        template = open_case(self.engine, report, hotline)
+        if received_at is not None:
+            self.engine.clock = clock
+        with self.db.read() as s:
+            case = s.get(Case, template.id)
+            tasks = list(s.execute(select(OpenTask).where(OpenTask.case_id == case.id)).scalars())
+            timers = list(s.execute(select(Timer).where(Timer.case_id == case.id)).scalars())
+            base = {c.name: getattr(case, c.name) for c in Case.__table__.columns}
+            tbase = [{c.name: getattr(t, c.name) for c in OpenTask.__table__.columns} for t in tasks]
+            mbase = [{c.name: getattr(t, c.name) for c in Timer.__table__.columns} for t in timers]
+        ids = [template.id]
+        for start in range(0, n - 1, 2000):
+            rows, trows, mrows = [], [], []
+            for i in range(start, min(start + 2000, n - 1)):
+                mapping: dict[str, str] = {}
+
+                def remap(m, mapping=mapping):
+                    return mapping.setdefault(m.group(0), str(uuid.uuid4()))
+
+                state = UUID_RE.sub(remap, base["state"])
+                cid = remap(re.match(UUID_RE, base["id"]))
+                rows.append(dict(base, id=cid, reference=f"K{uuid.uuid4().hex[:12]}", state=state))
+                trows += [dict(t, id=mapping.get(t["id"], str(uuid.uuid4())), case_id=cid) for t in tbase]
+                mrows += [dict(t, id=mapping.get(t["id"], str(uuid.uuid4())), case_id=cid,
+                               attached_to=mapping.get(t["attached_to"]) if t["attached_to"] else None) for t in mbase]
+                ids.append(cid)
+            with self.db.write() as s:
+                s.execute(insert(Case), rows)
+                s.execute(insert(OpenTask), trows)
+                if mrows:
+                    s.execute(insert(Timer), mrows)
+        return ids
+
+
+class _Fixed:
+    def __init__(self, instant):
+        self.instant = instant
+
+    def now(self):
+        return self.instant
+
+
+def bench_inbox(data: Data, runs: int) -> dict:
+    engine = data.engine
+    with data.db.read() as s:
+        agency_ids = [a for (a,) in s.execute(select(OpenTask.agency_id).distinct().limit(200))]
+    first, filtered = [], []
+    rng = random.Random(5)
+    for _ in range(runs):
+        agency = rng.choice(agency_ids)
+        t0 = time.perf_counter()
+        engine.inbox(agency, limit=50)
+        first.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        engine.inbox(agency, claimed="unclaimed", task_name="initial_assessment", limit=50, offset=0)
+        filtered.append(time.perf_counter() - t0)
+    return {"first_p95": pct(first, 95), "filtered_p95": pct(filtered, 95), "first_p50": pct(first, 50)}
+
+
+def bench_sweep_none_due(data: Data, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        assert data.engine.fire_due_timers() == 0
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bench_sweep_due(data: Data, n_due: int) -> dict:
+    """n_due real cases whose 12-hour timer is past; two worker processes sweep at once."""
+    past = dt.datetime.now(UTC) - dt.timedelta(hours=13)
+    ids = data.clone_cases(n_due, received_at=past)
+    env = dict(os.environ, DATABASE_URL=data.url)
+    t0 = time.perf_counter()
+    workers = [subprocess.Popen([sys.executable, "-m", "webui.cli", "timers", "run", "--once"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL) for _ in range(2)]
+    for w in workers:
+        w.wait()
+    elapsed = time.perf_counter() - t0
+    with data.db.read() as s:
+        fired = s.execute(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "timer.fire", AuditEvent.case_id.in_(ids[:5000]))).scalar()
+        esc = s.execute(select(func.count()).select_from(OpenTask).where(
+            OpenTask.task_name == "escalate_response_overdue", OpenTask.case_id.in_(ids[:5000]))).scalar()
+    sample = min(len(ids), 5000)
+    return {"seconds": elapsed, "fired_once": fired == sample and esc == sample, "n": n_due}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, workers: int, threads: int = 1):
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=url, BVTE_SECRET_KEY="bench")
+    args = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "webui.wsgi:app",
+            "--log-level", "warning"]
+    if threads > 1:
+        args += ["-k", "gthread", "--threads", str(threads), "--keep-alive", "30"]
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(300):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            c.request("GET", "/health")
+            c.getresponse().read()
+            return proc, port
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+def stop_server(proc):
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=20)
+
+
+def bench_http(data: Data, n: int) -> dict:
+    """Complete n tasks over HTTP on one keep-alive connection (gthread worker)."""
+    ids = data.clone_cases(n)
+    token = create_api_token(data.engine, "canbo.x01", "bench")
+    with data.db.read() as s:
+        task_ids = [t for (t,) in s.execute(select(OpenTask.id).where(OpenTask.case_id.in_(ids)))]
+    proc, port = start_server(data.url, workers=1, threads=4)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        times, errors, stale = [], 0, 0
+        body = json.dumps({"data": HIGH})
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        chairman = create_api_token(data.engine, "chutich.x01", "bench")
+        for tid in task_ids:
+            t0 = time.perf_counter()
+            conn.request("POST", f"/api/v1/tasks/{tid}/complete", body=body, headers=headers)
+            resp = conn.getresponse()
+            resp.read()
+            times.append(time.perf_counter() - t0)
+            errors += resp.status != 200
+        # hand-over visibility: right after each completion the chairman's inbox shows the new task
+        checks = data.clone_cases(100)
+        with data.db.read() as s:
+            ctids = {c: t for c, t in s.execute(select(OpenTask.case_id, OpenTask.id).where(OpenTask.case_id.in_(checks)))}
+        other = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for cid, tid in ctids.items():
+            conn.request("POST", f"/api/v1/tasks/{tid}/complete", body=body, headers=headers)
+            conn.getresponse().read()
+            other.request("GET", "/api/v1/tasks?task=emergency_decision&claimed=all",
+                          headers={"Authorization": f"Bearer {chairman}"})
+            listing = json.loads(other.getresponse().read())
+            stale += not any(t["case_id"] == cid for t in listing["tasks"]) and len(listing["tasks"]) < 50
+        return {"p50": pct(times, 50), "p95": pct(times, 95), "errors": errors, "stale": stale,
+                "handover_checks": len(ctids)}
+    finally:
+        stop_server(proc)
+
+
+def bench_throughput(data: Data, seconds: float, clients: int) -> dict:
+    """Closed-loop completions/s against gunicorn with 4 workers, from a second process."""
+    ids = data.clone_cases(4000)
+    token = create_api_token(data.engine, "canbo.x01", "load")
+    with data.db.read() as s:
+        task_ids = [t for (t,) in s.execute(select(OpenTask.id).where(OpenTask.case_id.in_(ids)))]
+    proc, port = start_server(data.url, workers=4)
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+            json.dump({"port": port, "token": token, "tasks": task_ids, "seconds": seconds, "clients": clients}, fh)
+        out = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "load_client.py"), fh.name],
+                             capture_output=True, text=True, timeout=seconds + 120)
+        return json.loads(out.stdout)
+    finally:
+        stop_server(proc)
+
+
+def bench_precision(data: Data, n: int, spread: float) -> dict:
+    """Timers due over the next ``spread`` seconds; the worker with default settings fires them."""
+    env = dict(os.environ, DATABASE_URL=data.url)
+    future = dt.datetime.now(UTC) - dt.timedelta(hours=12) + dt.timedelta(seconds=5)
+    ids = data.clone_cases(n, received_at=future)
+    with data.db.write() as s:   # spread the due instants
+        rng = random.Random(9)
+        for cid in ids:
+            s.execute(Timer.__table__.update().where(Timer.case_id == cid).values(
+                due_at=dt.datetime.now(UTC) + dt.timedelta(seconds=5 + rng.uniform(0, spread))))
+    worker = subprocess.Popen([sys.executable, "-m", "webui.cli", "timers", "run"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(spread + 20)
+    os.killpg(worker.pid, signal.SIGTERM)
+    worker.wait(timeout=30)
+    with data.db.read() as s:
+        rows = list(s.execute(select(AuditEvent.at, AuditEvent.detail).where(
+            AuditEvent.action == "timer.fire", AuditEvent.case_id.in_(ids))))
+    late = [(at - dt.datetime.fromisoformat(d["due_at"])).total_seconds() for at, d in rows]
+    return {"fired": len(rows), "n": n, "p99_s": pct(late, 99) if late else None,
+            "p50_s": pct(late, 50) if late else None}
+
+
+def pg_url(name: str) -> str | None:
+    from sqlalchemy import create_engine
+
+    admin_url = os.environ.get("BVTE_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception as exc:
+        print(f"PostgreSQL not available: {exc}", file=sys.stderr)
+        return None
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    args = ap.parse_args()
+    size = dict(cases=50_000, open_tasks=5_000, communes=330) if args.quick else \
+        dict(cases=1_000_000, open_tasks=100_000, communes=3_300)
+    rows = []
+    targets = []
+    if args.db in ("sqlite", "both"):
+        targets.append(("SQLite", f"sqlite:///{tempfile.mkdtemp()}/scale.sqlite3"))
+    if args.db in ("postgres", "both"):
+        url = pg_url("bvte_scale")
+        if url:
+            targets.append(("PostgreSQL", url))
+    for label, url in targets:
+        data = Data(url, **size)
+        gen = data.generate()
+        rows.append((f"data: {size['cases']:,} cases, {size['open_tasks']:,} open tasks ({label})",
+                     f"{gen:.0f} s", "minutes, not hours"))
+        inbox = bench_inbox(data, 200)
+        rows.append((f"4. inbox first page p95 ({label})", ms(inbox["first_p95"]), "≤ 20 ms"))
+        rows.append((f"4. inbox filtered page p95 ({label})", ms(inbox["filtered_p95"]), "≤ 20 ms"))
+        rows.append((f"5. sweep, {size['open_tasks']:,} pending, 0 due ({label})", ms(bench_sweep_none_due(data, 20)),
+                     "≤ 20 ms"))
+        n_due = 1_000 if args.quick else 10_000
+        sweep = bench_sweep_due(data, n_due)
+        rows.append((f"5. sweep, {n_due:,} due, 2 workers ({label})", f"{sweep['seconds']:.1f} s",
+                     f"≤ 10 s; exactly once: {'yes' if sweep['fired_once'] else 'NO'}"))
+        http_res = bench_http(data, 100 if args.quick else 300)
+        rows.append((f"2. HTTP complete p50 / p95 ({label})", f"{ms(http_res['p50'])} / {ms(http_res['p95'])}",
+                     f"p95 ≤ 15 ms (SQLite); errors {http_res['errors']}"))
+        rows.append((f"8. hand-over stale reads ({label})", str(http_res["stale"]),
+                     f"0 of {http_res['handover_checks']}"))
+        if label == "PostgreSQL":
+            tp = bench_throughput(data, 10 if args.quick else 30, 16)
+            rows.append(("6. throughput, gunicorn 4 workers (PostgreSQL)", f"{tp['per_second']:.0f}/s",
+                         f"≥ 300/s; errors {tp['errors']}, 409s {tp['conflicts']}"))
+        prec = bench_precision(data, 50 if args.quick else 200, 20 if args.quick else 60)
+        rows.append((f"7. timer lateness p50 / p99 ({label})",
+                     f"{prec['p50_s']:.1f} / {prec['p99_s']:.1f} s" if prec["p99_s"] is not None else "none fired",
+                     f"p99 ≤ 60 s; fired {prec['fired']}/{prec['n']}"))
+        data.db.dispose()
+    table = "| measure | result | target |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
+    print(table)
+    stamp = dt.datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    with open(os.path.join(ROOT, "bench", "results.md"), "a") as fh:
+        fh.write(f"\n## Scale ({stamp}, {'quick' if args.quick else 'full'})\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()
