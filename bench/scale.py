@@ -152,7 +152,7 @@ class Data:
         ids = [template.id]
         for start in range(0, n - 1, 2000):
             rows, trows, mrows = [], [], []
-            for i in range(start, min(start + 2000, n - 1)):
+            for _i in range(start, min(start + 2000, n - 1)):
                 mapping: dict[str, str] = {}
 
                 def remap(m, mapping=mapping):
