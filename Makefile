@@ -26,7 +26,12 @@ $(ASSETS): package.json package-lock.json
 	cp -r node_modules/bpmn-js/dist/assets/bpmn-font webui/static/vendor/bpmn-js/
 	touch $@
 
-install: $(STAMP) $(ASSETS)
+MO := webui/translations/en/LC_MESSAGES/messages.mo
+
+$(MO): webui/translations/en/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -d webui/translations
+
+install: $(STAMP) $(ASSETS) $(MO)
 
 db: install
 	$(BIN)/bvte db upgrade

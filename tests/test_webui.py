@@ -168,3 +168,19 @@ def test_break_glass_is_reasoned_time_limited_and_shown(app, engine, as_user, cl
     school = app.test_client()
     login(school, "truonghoc.x01")
     assert school.get("/break-glass").status_code == 403
+
+
+def test_english_is_switchable_vietnamese_is_default(app, engine, as_user):
+    open_case(engine, REPORT, as_user("tongdai111"))
+    client = app.test_client()
+    login(client, "canbo.x01")
+    vi = client.get("/inbox").get_data(as_text=True)
+    assert "Việc cần làm" in vi and 'lang="vi"' in vi and "Đánh giá nguy cơ ban đầu" in vi
+    client.get("/lang/en")
+    en = client.get("/inbox").get_data(as_text=True)
+    assert "My tasks" in en and 'lang="en"' in en and "Claim" in en
+    t = open_task(engine, open_case(engine, REPORT, as_user("tongdai111")).id, "initial_assessment")
+    form = client.get(f"/tasks/{t.id}").get_data(as_text=True)
+    assert "Severity of harm" in form and "Complete" in form
+    client.get("/lang/vi")
+    assert "Mức độ nghiêm trọng của tổn hại" in client.get(f"/tasks/{t.id}").get_data(as_text=True)

@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-from flask import g
+from flask import redirect
 from flask import render_template
+from flask import request
 from flask import session as flask_session
+from flask import url_for
+from flask_babel import get_locale
 
 from engine.clock import SystemClock
 from engine.clock_settable import SettableClock
 from engine.db import Database
 from engine.runtime import Engine
 from webui.config import from_env
+from webui.extensions import babel
 from webui.extensions import csrf
 from webui.extensions import login_manager
 from webui.labels import field_labels
@@ -28,6 +32,8 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
         engine = Engine(Database(app.config["DATABASE_URL"]), build_registry(), clock)
     app.extensions["bvte_engine"] = engine
 
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(os.path.dirname(__file__), "translations"))
+    babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
@@ -79,11 +85,27 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     def index():
         return render_template("index.html")
 
+    @app.get("/lang/<code>")
+    def set_language(code: str):
+        if code in LANGUAGES:
+            flask_session["lang"] = code
+        target = request.referrer or ""
+        return redirect(target if target.startswith(request.host_url) else url_for("index"))
+
     @app.context_processor
     def _inject():
-        return {"now": engine.now(), "lang": g.get("lang", "vi"), "field_labels": field_labels}
+        return {"now": engine.now(), "lang": str(get_locale() or "vi"), "field_labels": field_labels}
 
     return app
+
+
+LANGUAGES = ("vi", "en")
+
+
+def _select_locale() -> str:
+    """Vietnamese first: the user's choice, else Vietnamese (English only when asked for)."""
+    lang = flask_session.get("lang") or request.args.get("lang")
+    return lang if lang in LANGUAGES else "vi"
 
 
 def get_engine() -> Engine:

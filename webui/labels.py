@@ -1,4 +1,4 @@
-"""Vietnamese labels and choice names of every form field, for showing case data."""
+"""Labels and choice names of every form field, in Vietnamese or English, for showing case data."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from workflows.child_protection.forms import FORMS
 from workflows.child_protection.forms import INTAKE
 
 
-@lru_cache(maxsize=1)
-def field_labels() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+@lru_cache(maxsize=2)
+def field_labels(lang: str = "vi") -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     labels: dict[str, str] = {}
     choices: dict[str, dict[str, str]] = {}
     for form in [INTAKE, *FORMS.values()]:
         for f in form.fields:
-            labels.setdefault(f.name, f.label_vi)
+            labels.setdefault(f.name, f.label(lang))
             if f.choices:
-                choices.setdefault(f.name, {}).update({c[0]: c[1] for c in f.choices})
+                choices.setdefault(f.name, {}).update({c[0]: (c[1] if lang == "vi" else c[2]) for c in f.choices})
     return labels, choices
