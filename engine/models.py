@@ -258,3 +258,17 @@ class ProcessDraft(Base):
     override_requested_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     override_approved_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
     deployed_version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ReportSchedule(Base):
+    """A statutory report a province sends upward by a fixed date each year, with a reminder lead time."""
+
+    __tablename__ = "report_schedules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"))
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    due_month: Mapped[int] = mapped_column(Integer)
+    due_day: Mapped[int] = mapped_column(Integer)
+    remind_days: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (UniqueConstraint("province_code", "code"),)

@@ -204,7 +204,7 @@ class Engine:
     def start_case(self, process_id: str, data: dict, actor: Actor, *, incident_commune: str,
                    residence_commune: str | None = None, received_at: dt.datetime | None = None,
                    summary: dict | None = None, child_key: str | None = None,
-                   idempotency: tuple[int, str, str] | None = None) -> Case:
+                   idempotency: tuple[int, str, str] | None = None, reference: str | None = None) -> Case:
         """Create a case on the latest version of ``process_id`` and run it to its first waits.
 
         ``idempotency`` = (user id, key, request hash): recorded in the same transaction as the case,
@@ -234,7 +234,7 @@ class Engine:
             wf = BpmnWorkflow(lv.bundle.spec, lv.bundle.subprocess_specs, script_engine=lv.script_engine)
             wf.get_next_task(state=TaskState.READY).data.update(payload)
             self._advance(wf)
-            case = Case(id=case_id, reference=_reference(commune.code, now), process_version_id=version.id,
+            case = Case(id=case_id, reference=reference or _reference(commune.code, now), process_version_id=version.id,
                         status="open", commune_code=commune.code, province_code=commune.province_code,
                         incident_commune_code=incident_commune, residence_commune_code=residence_commune,
                         child_key=child_key, summary=_json_safe(summary or {}), state="",

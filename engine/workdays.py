@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import holidays
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-UNITS = ("hours", "days", "working_days")
+UNITS = ("hours", "days", "working_days", "instant")
 
 
 @lru_cache(maxsize=1)
@@ -98,13 +98,15 @@ class DeadlineRule:
     def __post_init__(self):
         if self.unit not in UNITS:
             raise ValueError(f"deadline rule {self.name}: unit must be one of {UNITS}, not {self.unit!r}")
-        if self.amount < 1:
+        if self.amount < 1 and self.unit != "instant":
             raise ValueError(f"deadline rule {self.name}: amount must be positive")
 
     def due(self, start: dt.datetime, calendar: WorkCalendar) -> dt.datetime:
         return compute_due(start, self.amount, self.unit, calendar)
 
     def describe_vi(self) -> str:
+        if self.unit == "instant":
+            return "đến thời hạn đã định"
         unit = {"hours": "giờ", "days": "ngày", "working_days": "ngày làm việc"}[self.unit]
         return f"{self.amount} {unit}"
 
@@ -116,6 +118,8 @@ def compute_due(start: dt.datetime, amount: int, unit: str, calendar: WorkCalend
         return add_working_days(start, amount, calendar)
     if unit == "days":
         return add_days(start, amount, calendar)
+    if unit == "instant":   # the limit is the instant itself (a date fixed by a province's schedule)
+        return start.astimezone(VN_TZ)
     raise ValueError(f"unknown unit {unit!r}")
 
 

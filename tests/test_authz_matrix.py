@@ -47,6 +47,7 @@ def task_allowed(u):
 MATRIX = [
     ("GET", "/", lambda u: 200),
     ("GET", "/health", lambda u: 200),
+    ("GET", "/lang/vi", lambda u: 302),
     ("GET", "/inbox", lambda u: 200),
     ("GET", "/intake", lambda u: 200 if role(u) in INTAKE else 403),
     ("GET", "/cases", lambda u: 200 if role(u) in COMMUNE_FULL else 403),
@@ -144,6 +145,8 @@ def test_anonymous(world, method, path, expect):
     public = {"/", "/health", "/api/v1/openapi.json"}
     if path in public:
         assert res.status_code == 200
+    elif path.startswith("/lang/"):
+        assert res.status_code == 302
     elif path.startswith("/api/"):
         assert res.status_code == 401
     elif method == "POST":

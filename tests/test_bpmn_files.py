@@ -19,8 +19,10 @@ FLOW_NODES = ("startEvent", "endEvent", "userTask", "scriptTask", "callActivity"
               "parallelGateway", "inclusiveGateway", "boundaryEvent")
 
 
-def test_config_lists_every_file():
-    assert sorted(CONFIG.bpmn_files) == sorted(p.name for p in FILES)
+def test_configs_list_every_file():
+    from workflows.reporting import CONFIG as REPORTING
+
+    assert sorted(CONFIG.bpmn_files + REPORTING.bpmn_files) == sorted(p.name for p in FILES)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

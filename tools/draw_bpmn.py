@@ -405,9 +405,32 @@ def separation_process() -> Process:
     return p
 
 
+REPORTING = ("lane_provincial_reporting", "Bộ phận theo dõi, báo cáo cấp tỉnh")
+
+
+def statutory_report_process() -> Process:
+    p = Process("statutory_report", "Lập và gửi báo cáo định kỳ về bảo vệ trẻ em (TT 13/2021)",
+                [REPORTING, PROVINCE],
+                doc="Báo cáo định kỳ theo lịch của tỉnh (cấu hình: bvte reports schedule). Việc được tạo trước hạn "
+                    "theo số ngày nhắc; quá hạn thì Sở Y tế được báo.")
+    r, s = REPORTING[0], PROVINCE[0]
+    p.n("report_period_opened", "startEvent", "Đến kỳ báo cáo", r, 0)
+    p.n("submit_statutory_report", "userTask", "Lập và gửi báo cáo định kỳ", r, 1)
+    p.n("report_submitted", "endEvent", "Đã gửi báo cáo", r, 2)
+    p.n("escalate_report_overdue", "userTask", "Báo cáo định kỳ chưa gửi đúng hạn", s, 2)
+    p.n("report_escalated", "endEvent", "Đã đôn đốc", s, 3)
+    p.b("report_due_timer", "submit_statutory_report", "Hạn gửi báo cáo", 'due("report_due")')
+    p.f("report_period_opened", "submit_statutory_report")
+    p.f("submit_statutory_report", "report_submitted")
+    p.f("report_due_timer", "escalate_report_overdue")
+    p.f("escalate_report_overdue", "report_escalated")
+    return p
+
+
 def main() -> None:
     os.makedirs(OUT, exist_ok=True)
-    procs = [main_process(), separation_process()] + [referral_process(code) for code in REFERRALS]
+    procs = [main_process(), separation_process(), statutory_report_process()] + \
+        [referral_process(code) for code in REFERRALS]
     for proc in procs:
         path = os.path.join(OUT, f"{proc.id}.bpmn")
         with open(path, "w", encoding="utf-8") as fh:

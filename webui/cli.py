@@ -304,6 +304,9 @@ def timers_run(once, interval):
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     while True:
+        from workflows.reporting import ensure_report_reminders
+
+        ensure_report_reminders(engine)
         fired = engine.fire_due_timers()
         if once:
             click.echo(f"fired timers of {fired} case(s)")
@@ -365,6 +368,31 @@ def tokens_create(username, name):
     from engine.accounts import create_api_token
 
     click.echo(create_api_token(make_engine(), username, name))
+
+
+@main.group()
+def reports():
+    """Statutory report schedules."""
+
+
+@reports.command("schedule")
+@click.option("--province", required=True)
+@click.option("--code", required=True, help="e.g. ky_1")
+@click.option("--label", required=True)
+@click.option("--due", required=True, help="DD/MM, the day the report is due each year")
+@click.option("--remind-days", type=click.IntRange(1, 90), default=10, show_default=True)
+@friendly
+def reports_schedule(province, code, label, due, remind_days):
+    """Add or change a report of a province's reporting calendar."""
+    from workflows.reporting import set_schedule
+
+    try:
+        day, month = (int(x) for x in due.split("/"))
+    except ValueError:
+        click.echo(f"Lỗi / error: --due '{due}' must be DD/MM", err=True)
+        sys.exit(1)
+    set_schedule(make_engine(), province, code, label, month, day, remind_days)
+    click.echo(f"{province} {code}: due {day:02d}/{month:02d}, reminder {remind_days} days before")
 
 
 @main.command("serve")

@@ -29,5 +29,8 @@ def clock():
             return jsonify({"error": "invalid", "fields": {"now": ["ISO 8601 instant with offset required"]}}), 400
         engine.clock.set(instant)
         if body.get("fire_timers", True):
+            from workflows.reporting import ensure_report_reminders
+
+            ensure_report_reminders(engine)
             engine.fire_due_timers()
     return jsonify({"now": engine.now().isoformat()})

@@ -15,8 +15,9 @@ BPMN_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 def build_registry() -> ProcessRegistry:
     from workflows.agencies import agency_type_names
     from workflows.child_protection.process import CONFIG
+    from workflows.reporting import CONFIG as REPORTING
 
-    return ProcessRegistry([CONFIG], agency_types=agency_type_names())
+    return ProcessRegistry([CONFIG, REPORTING], agency_types=agency_type_names())
 
 
 def bundle_files(config_files: list[str], directory: str = BPMN_DIR) -> dict[str, bytes]:

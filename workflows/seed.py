@@ -82,6 +82,11 @@ def seed_demo(engine: Engine, password: str = DEMO_PASSWORD, bpmn_dir: str | Non
             created.append(username)
         if created:
             audit.append(s, engine.now(), "seed", "users.seed", detail={"users": created})
+    from workflows.reporting import CONFIG as REPORTING
+    from workflows.reporting import seed_default_schedule
+
+    engine.deploy(bundle_files(REPORTING.bpmn_files), Actor("seed"))
+    seed_default_schedule(engine, PROVINCE[0])
     if bpmn_dir:
         import os
 
