@@ -517,6 +517,7 @@ class Engine:
         for timer_task, due_at, attached in _waiting_timers(wf):
             s.add(Timer(id=str(timer_task.id), case_id=case.id, event_name=timer_task.task_spec.name,
                         attached_to=attached, due_at=due_at))
+        serializer.compact(wf)
         case.state = serializer.dump_state(wf)
         case.serializer_version = serializer.VERSION
         case.updated_at = now

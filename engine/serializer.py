@@ -56,6 +56,37 @@ SERIALIZER = _build_serializer()
 VERSION = SERIALIZER.VERSION
 
 
+def compact(workflow: BpmnWorkflow) -> int:
+    """Drop the finished iterations of standard loops from the task tree; returns how many were dropped.
+
+    A standard loop keeps every completed iteration as a child task, so a case reviewed 1,000 times
+    would carry 1,000 tasks forever (SPIFF_NOTES §8 f). Their data is already merged into the loop
+    task, and the step history lives in ``case_steps`` and the audit log, so the finished leaves go.
+    The loop's ``merged`` list keeps its length (for ``loopMaximum``) with empty placeholders.
+    """
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+    from SpiffWorkflow.util.task import TaskState
+
+    dropped = 0
+    for wf in [workflow, *workflow.subprocesses.values()]:
+        for task in list(wf.tasks.values()):
+            if not isinstance(task.task_spec, StandardLoopTask):
+                continue
+            done = [c for c in task.children if c.state == TaskState.COMPLETED and not c.children]
+            if not done:
+                continue
+            gone = {c.id for c in done}
+            task.children = [c for c in task.children if c.id not in gone]
+            for tid in gone:
+                wf.tasks.pop(tid, None)
+            merged = task.internal_data.get("merged", [])
+            task.internal_data["merged"] = ["" if m in {str(g) for g in gone} else m for m in merged]
+            if wf.last_task is not None and wf.last_task.id in gone:
+                wf.last_task = task
+            dropped += len(gone)
+    return dropped
+
+
 def dump_state(workflow: BpmnWorkflow) -> str:
     registry = SERIALIZER.registry
     registry._encoder_mode = True

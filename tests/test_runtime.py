@@ -20,6 +20,7 @@ from engine.models import Timer
 from workflows.child_protection.process import open_case
 from workflows.child_protection.samples import HIGH
 from workflows.child_protection.samples import REPORT
+from workflows.child_protection.samples import actor_for
 from workflows.child_protection.samples import complete
 from workflows.child_protection.samples import open_task
 
@@ -237,3 +238,26 @@ def test_received_in_future_is_rejected(engine, as_user, clock):
     assert "received_at" in err.value.fields
     with engine.db.read() as s:
         assert s.execute(select(func.count()).select_from(Case)).scalar() == 0
+
+
+def test_review_loop_state_stays_compact(sqlite_engine):
+    from workflows.child_protection.samples import SAMPLES
+
+    eng = sqlite_engine
+    officer = actor_for(eng, "canbo.x01")
+    case = open_case(eng, dict(REPORT, urgency="non_emergency"), actor_for(eng, "tongdai111"))
+    for name, user in [("initial_assessment", "canbo.x01"), ("specific_assessment", "canbo.x01"),
+                       ("draft_plan", "canbo.x01"), ("approve_plan", "chutich.x01")]:
+        complete(eng, case.id, name, actor_for(eng, user))
+    sizes = []
+    for _ in range(30):
+        eng.complete_task(open_task(eng, case.id, "review_visit").id,
+                          dict(SAMPLES["review_visit"], review_outcome="continue"), officer)
+        sizes.append(len(eng.get_case(case.id).state))
+    assert sizes[-1] - sizes[4] < 200      # a few bytes per visit (placeholders), not ~1 KB
+    complete(eng, case.id, "review_visit", officer, review_outcome="close")
+    complete(eng, case.id, "close_case", actor_for(eng, "chutich.x01"))
+    assert eng.get_case(case.id).status == "closed"
+    assert [s.task_name for s in eng.steps(case.id)].count("review_visit") == 31
+    from engine.consistency import check
+    assert check(eng)[0] == []
