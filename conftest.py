@@ -7,11 +7,7 @@ PostgreSQL variants are skipped locally, and FAIL when CI=true.
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy import text
 
 from engine.clock import FixedClock
@@ -20,33 +16,20 @@ from engine.db import Database
 from workflows.child_protection.samples import actor_for
 from workflows.testing import START
 from workflows.testing import make_seeded_engine
-
-PG_ADMIN_URL = os.environ.get("BVTE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+from workflows.testing import throwaway_pg
 
 
 @pytest.fixture(scope="session")
 def pg_url():
     """URL of a fresh PostgreSQL database for this run, with the schema created once."""
-    name = f"bvte_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI but unreachable at {PG_ADMIN_URL}: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     from engine.migrate import upgrade
 
-    db = Database(url)
+    pg = throwaway_pg("bvte_test")
+    db = Database(pg.url)
     upgrade(db)
     db.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    yield pg.url
+    pg.drop()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

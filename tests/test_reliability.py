@@ -19,10 +19,8 @@ import urllib.request
 import uuid
 
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import text
 
 from engine.accounts import create_api_token
 from engine.clock import FixedClock
@@ -40,34 +38,21 @@ from workflows.child_protection.samples import HIGH
 from workflows.child_protection.samples import REPORT
 from workflows.child_protection.samples import actor_for
 from workflows.seed import seed_demo
+from workflows.testing import ThrowawayDatabase
+from workflows.testing import throwaway_pg
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PG_ADMIN_URL = os.environ.get("BVTE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
 @pytest.fixture
 def pg_db():
     """A fresh, migrated and seeded PostgreSQL database for one test; dropped afterwards."""
-    name = f"bvte_rel_{uuid.uuid4().hex[:8]}"
-    try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL required in CI: {exc}")
-        pytest.skip(f"PostgreSQL unreachable: {exc}")
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    db = Database(url)
+    pg = throwaway_pg("bvte_rel")
+    db = Database(pg.url)
     upgrade(db)
     engine = Engine(db, build_registry(), SystemClock())
     seed_demo(engine)
-    yield url, engine
+    yield pg.url, engine
     engine.db.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    pg.drop()
 
 
 def free_port() -> int:
@@ -233,11 +218,9 @@ def test_backup_and_restore(pg_db, tmp_path):
     dump = tmp_path / "bvte.dump"
     plain = url.replace("postgresql+psycopg://", "postgresql://")
     subprocess.run(["pg_dump", "-Fc", "-f", str(dump), plain], check=True, timeout=120)
-    name = f"bvte_restore_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    restored = plain.rsplit("/", 1)[0] + f"/{name}"
+    target = ThrowawayDatabase("bvte_restore")
+    target.create()
+    restored = target.url.replace("postgresql+psycopg://", "postgresql://")
     try:
         subprocess.run(["pg_restore", "--no-owner", "-d", restored, str(dump)], check=True, timeout=120)
         env = dict(os.environ, DATABASE_URL=restored)
@@ -248,10 +231,7 @@ def test_backup_and_restore(pg_db, tmp_path):
         assert "checked 1 case(s): 0 problem(s)" in subprocess.run(
             [sys.executable, "-m", "webui.cli", "check"], cwd=ROOT, env=env, capture_output=True, text=True).stdout
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+        target.drop()
 
 
 def test_production_mode_refuses_default_secrets(monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import Any
 
 from engine.db import Database
 from engine.runtime import Engine
@@ -23,3 +24,63 @@ def make_seeded_engine(url: str, clock) -> Engine:
     engine = Engine(Database(url), build_registry(), clock)
     seed_demo(engine, bpmn_dir=os.environ.get("BVTE_FEATURE_BUNDLE") or None)
     return engine
+
+
+PG_ADMIN_URL = os.environ.get("BVTE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+class PostgresUnavailable(RuntimeError):
+    pass
+
+
+class ThrowawayDatabase:
+    """A PostgreSQL database created for a test run or a benchmark and dropped afterwards.
+
+    ``create()`` raises ``PostgresUnavailable`` when no server answers; callers decide whether that
+    skips (a developer's machine) or fails (CI).
+    """
+
+    def __init__(self, prefix: str, admin_url: str = PG_ADMIN_URL):
+        import uuid
+
+        self.admin_url = admin_url
+        self.name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.url = admin_url.rsplit("/", 1)[0] + f"/{self.name}"
+        self._admin: Any = None
+
+    def create(self) -> str:
+        from sqlalchemy import create_engine
+        from sqlalchemy import text
+
+        try:
+            self._admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+            with self._admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+        except Exception as exc:
+            raise PostgresUnavailable(f"PostgreSQL unreachable at {self.admin_url}: {exc}") from exc
+        return self.url
+
+    def drop(self) -> None:
+        from sqlalchemy import text
+
+        if self._admin is None:
+            return
+        with self._admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                         {"n": self.name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}"'))
+        self._admin.dispose()
+
+
+def throwaway_pg(prefix: str) -> ThrowawayDatabase:
+    """For tests: a new PostgreSQL database; skipped without PostgreSQL locally, a failure in CI."""
+    import pytest
+
+    db = ThrowawayDatabase(prefix)
+    try:
+        db.create()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(str(exc))
+    return db
