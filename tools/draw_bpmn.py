@@ -254,14 +254,10 @@ def main_process() -> Process:
             ("education", "Chuyển gửi nhà trường", "refer_education"),
             ("legal_aid", "Chuyển gửi trợ giúp pháp lý", "refer_legal_aid"),
             ("social_work", "Chuyển gửi công tác xã hội", "refer_social_work")]
-    for i, (code, name, _) in enumerate(refs):
-        p.n(f"referral_{code}", "callActivity", name, s, 19.2, row=0.1 + i * 0.2 if False else 0.5, called=f"referral_{code}")
-    # lay the five call activities out in a column across officer/chairman/province rows
+    # the five call activities stand in one column across the officer, chairman and province lanes
     rows = [(o, 0.25), (o, 0.75), (c, 0.25), (c, 0.75), (s, 0.3)]
-    for node in p.nodes:
-        if node.id.startswith("referral_") and node.kind == "callActivity":
-            idx = [r[0] for r in refs].index(node.id[len("referral_"):])
-            node.lane, node.row = rows[idx]
+    for (code, name, _), (lane, row) in zip(refs, rows):
+        p.n(f"referral_{code}", "callActivity", name, lane, 19.2, row=row, called=f"referral_{code}")
     p.n("referral_join", "inclusiveGateway", "", c, 20.2)
     p.n("review_visit", "userTask", "Theo dõi, rà soát, đánh giá thực hiện kế hoạch (Mẫu 06)", o, 21.2,
         loop='review_outcome == "continue"',
