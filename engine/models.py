@@ -272,3 +272,15 @@ class ReportSchedule(Base):
     due_day: Mapped[int] = mapped_column(Integer)
     remind_days: Mapped[int] = mapped_column(Integer)
     __table_args__ = (UniqueConstraint("province_code", "code"),)
+
+
+class CaseLink(Base):
+    """Two cases about the same child, linked by an officer's decision (never merged automatically)."""
+
+    __tablename__ = "case_links"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    other_case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    linked_by: Mapped[str] = mapped_column(String(80))
+    linked_at: Mapped[dt.datetime] = mapped_column(TZ)
+    __table_args__ = (UniqueConstraint("case_id", "other_case_id"),)

@@ -45,6 +45,7 @@ from engine.loader import parse_bundle
 from engine.models import Agency
 from engine.models import CalendarDay
 from engine.models import Case
+from engine.models import CaseLink
 from engine.models import CaseStep
 from engine.models import Commune
 from engine.models import IdempotencyKey
@@ -425,6 +426,30 @@ class Engine:
             if exclude:
                 q = q.where(Case.id != exclude)
             return list(s.execute(q.order_by(Case.received_at)).scalars())
+
+    def link_cases(self, case_id: str, other_id: str, actor: Actor) -> bool:
+        """Record an officer's decision that two cases concern the same child. False if already linked."""
+        if case_id == other_id:
+            raise InvalidTaskData({"other_case_id": ["không thể liên kết hồ sơ với chính nó / same case"]})
+        with self.db.write() as s:
+            require(s, Case, case_id, "hồ sơ / case")
+            if s.get(Case, other_id) is None:
+                raise InvalidTaskData({"other_case_id": ["không tìm thấy hồ sơ / no such case"]})
+            pair = sorted([case_id, other_id])
+            exists = s.execute(select(CaseLink.id).where(CaseLink.case_id == pair[0],
+                                                         CaseLink.other_case_id == pair[1])).first()
+            if exists:
+                return False
+            s.add(CaseLink(case_id=pair[0], other_case_id=pair[1], linked_by=actor.label, linked_at=self.now()))
+            audit.append(s, self.now(), actor.label, "case.link", case_id=case_id, detail={"other_case": other_id})
+        return True
+
+    def linked_cases(self, case_id: str) -> list[Case]:
+        with self.db.read() as s:
+            ids = [b if a == case_id else a for a, b in s.execute(
+                select(CaseLink.case_id, CaseLink.other_case_id).where(
+                    (CaseLink.case_id == case_id) | (CaseLink.other_case_id == case_id)))]
+            return list(s.execute(select(Case).where(Case.id.in_(ids))).scalars()) if ids else []
 
     def steps(self, case_id: str) -> list[CaseStep]:
         with self.db.read() as s:

@@ -78,6 +78,17 @@ def test_repeat_report_offers_existing_case(api):
     assert second["existing_open_cases"] == [first["reference"]]
 
 
+def test_link_cases_by_officer_only(api):
+    first = api("post", "/reports", "tongdai111", json=REPORT).get_json()
+    second = api("post", "/reports", "congan.x01", json=dict(REPORT, channel="police")).get_json()
+    path = f"/cases/{second['case_id']}/links"
+    assert api("post", path, "chutich.x01", json={"other_case_id": first["case_id"]}).status_code == 403
+    assert api("post", path, "canbo.x02", json={"other_case_id": first["case_id"]}).status_code == 404
+    assert api("post", path, "canbo.x01", json={"other_case_id": "nope"}).status_code == 422
+    res = api("post", path, "canbo.x01", json={"other_case_id": first["case_id"]})
+    assert res.status_code == 201 and res.get_json()["linked"] == [first["reference"]]
+
+
 def test_errors_name_fields(api):
     res = api("post", "/reports", "tongdai111", json={"channel": "pigeon", "child_age": "old"})
     body = res.get_json()

@@ -72,7 +72,7 @@ MATRIX = [
     ("GET", "/api/v1/openapi.json", lambda u: 200),
 ]
 # Routes exercised elsewhere with their own bodies (forms, uploads), listed so the coverage check is explicit.
-COVERED_ELSEWHERE = {"/login", "/logout", "/static/<path:filename>", "/tasks/<task_id>", "/intake",
+COVERED_ELSEWHERE = {"/cases/<case_id>/link", "/api/v1/cases/<case_id>/links", "/login", "/logout", "/static/<path:filename>", "/tasks/<task_id>", "/intake",
                      "/api/v1/reports", "/api/v1/tasks/<task_id>/complete", "/api/v1/tasks/<task_id>/claim",
                      "/api/v1/tasks/<task_id>/release", "/break-glass", "/processes/upload",
                      "/processes/versions/<int:version_id>/edit", "/processes/drafts/<int:draft_id>",

@@ -184,3 +184,23 @@ def test_english_is_switchable_vietnamese_is_default(app, engine, as_user):
     assert "Severity of harm" in form and "Complete" in form
     client.get("/lang/vi")
     assert "Mức độ nghiêm trọng của tổn hại" in client.get(f"/tasks/{t.id}").get_data(as_text=True)
+
+
+def test_repeat_report_is_offered_for_linking_never_merged(app, engine, as_user):
+    first = open_case(engine, REPORT, as_user("tongdai111"))
+    second = open_case(engine, dict(REPORT, channel="police"), as_user("congan.x01"))
+    officer = app.test_client()
+    login(officer, "canbo.x01")
+    page = officer.get(f"/cases/{second.id}").get_data(as_text=True)
+    assert "Có thể cùng một trẻ" in page and first.reference in page
+    assert [c.id for c in engine.linked_cases(second.id)] == []          # nothing linked silently
+    res = officer.post(f"/cases/{second.id}/link", data={"csrf_token": token(page), "other_case_id": first.id})
+    assert res.status_code == 303
+    assert [c.id for c in engine.linked_cases(second.id)] == [first.id]
+    assert [c.id for c in engine.linked_cases(first.id)] == [second.id]
+    assert engine.get_case(first.id).status == engine.get_case(second.id).status == "open"
+    chairman = app.test_client()
+    login(chairman, "chutich.x01")
+    own = chairman.get(f"/cases/{second.id}").get_data(as_text=True)
+    assert chairman.post(f"/cases/{second.id}/link", data={"csrf_token": token(own),
+                                                           "other_case_id": first.id}).status_code == 403

@@ -57,6 +57,10 @@ def intake():
         try:
             case = open_case(engine, values, current_user.actor)
             flash(f"Đã tạo hồ sơ {case.reference}.", "success")
+            others = engine.open_cases_for_child(case.child_key, exclude=case.id)
+            if others:
+                flash("Trẻ này đã có hồ sơ đang mở: " + ", ".join(c.reference for c in others)
+                      + ". Cán bộ xã sẽ quyết định có liên kết hay không.", "warning")
             return redirect(url_for("inbox.index"))
         except InvalidTaskData as exc:
             errors = exc.fields
@@ -107,6 +111,9 @@ def show(case_id: str):
     with engine.db.read() as s:
         grants = list(s.execute(select(BreakGlass).where(BreakGlass.case_id == case_id)
                                 .order_by(BreakGlass.created_at.desc())).scalars())
+    linked = engine.linked_cases(case_id)
+    candidates = [] if scope != "full" else [
+        c for c in engine.open_cases_for_child(case.child_key, exclude=case.id) if c.id not in {x.id for x in linked}]
     steps = engine.steps(case_id)
     tasks = engine.open_tasks(case_id)
     timers = engine.waiting_timers(case_id)
@@ -114,7 +121,24 @@ def show(case_id: str):
         audit.append(s, engine.now(), current_user.username, "case.view", case_id=case_id,
                      detail={"scope": scope, "fields": sorted(data)})
     return render_template("cases/show.html", case=case, data=data, steps=steps, tasks=tasks, timers=timers,
-                           scope=scope, grants=grants)
+                           scope=scope, grants=grants, linked=linked, candidates=candidates)
+
+
+@bp.post("/cases/<case_id>/link")
+@login_required
+def link(case_id: str):
+    """The commune officer links this case with another open case about the same child."""
+    engine = _engine()
+    case, scope = _case_in_scope(case_id)
+    if scope != "full" or current_user.role != "commune_officer":
+        abort(403)
+    other = request.form.get("other_case_id") or ""
+    candidates = {c.id for c in engine.open_cases_for_child(case.child_key, exclude=case.id)}
+    if other not in candidates:
+        abort(404)
+    engine.link_cases(case.id, other, current_user.actor)
+    flash("Đã liên kết hai hồ sơ về cùng một trẻ.", "success")
+    return redirect(url_for("cases.show", case_id=case.id)), 303
 
 
 @bp.get("/cases/<case_id>/diagram")

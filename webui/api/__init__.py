@@ -276,6 +276,32 @@ def get_case(case_id: str):
     return _case_response(case, scope)
 
 
+@bp.post("/cases/<case_id>/links")
+def link_case(case_id: str):
+    """The commune officer links this case with another open case about the same child."""
+    body = _json_body()
+    other = body.get("other_case_id")
+    if not isinstance(other, str):
+        raise InvalidTaskData({"other_case_id": ["bắt buộc / required (string)"]})
+    engine = _engine()
+    try:
+        uuid.UUID(case_id)
+    except ValueError:
+        raise NotFound("không tìm thấy hồ sơ / case not found") from None
+    with engine.db.read() as s:
+        case = s.get(Case, case_id)
+        scope = case_scope(s, _user(), case, engine.now()) if case is not None else None
+    if scope is None:
+        raise NotFound("không tìm thấy hồ sơ / case not found")
+    if scope != "full" or _user().role != "commune_officer":
+        return error(403, "forbidden", "only the commune officer links cases")
+    if other not in {c.id for c in engine.open_cases_for_child(case.child_key, exclude=case.id)}:
+        raise InvalidTaskData({"other_case_id": ["không phải hồ sơ đang mở về cùng trẻ / not an open case "
+                                                 "about the same child"]})
+    created = engine.link_cases(case.id, other, _user().actor)
+    return jsonify({"linked": [c.reference for c in engine.linked_cases(case.id)], "created": created}), 201
+
+
 def _case_response(case: Case, scope: str, with_data: bool = True):
     """The case summary; after a completion the data is left out (GET /cases/{id} has it) so the
     action costs one workflow load, not two."""

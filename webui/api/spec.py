@@ -72,4 +72,14 @@ def build_spec() -> dict:
         "summary": "Tóm tắt hồ sơ / case summary (need-to-know)", "security": security,
         "parameters": [dict(uuid_param, name="case_id")],
         "responses": {"200": {"description": "case", **_json("Case")}, **errs(401, 404)}}})
+    spec.path(path="/cases/{case_id}/links", operations={"post": {
+        "summary": "Liên kết hồ sơ về cùng trẻ / link two cases about the same child", "security": security,
+        "parameters": [dict(uuid_param, name="case_id")],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["other_case_id"],
+            "properties": {"other_case_id": {"type": "string", "format": "uuid"}}}}}},
+        "responses": {"201": {"description": "linked", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"linked": {"type": "array", "items": {"type": "string"}},
+                                             "created": {"type": "boolean"}}}}}},
+                      **errs(400, 401, 403, 404, 422)}}})
     return spec.to_dict()
