@@ -269,7 +269,7 @@ def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRe
                 if el.tag not in known_tags and tag not in STRUCTURAL_TAGS and el is not proc:
                     problems.append((eid, f"phần tử BPMN không được hỗ trợ / unsupported element bpmn:{tag}"))
                 if tag in HUMAN_TAGS and el.getparent() is proc:
-                    if not has_lanes or eid not in in_lane:
+                    if (has_lanes or registry.default_agency is None) and eid not in in_lane:
                         problems.append((eid, "nhiệm vụ không thuộc làn nào / human task is in no lane, so no agency would see it"))
                     if check_forms and cfg.forms and tag == "userTask" and eid not in cfg.forms:
                         problems.append((eid, "thiếu biểu mẫu cho nhiệm vụ / no form defined for this user task"))

@@ -57,9 +57,15 @@ class ProcessConfig:
 class ProcessRegistry:
     """Lookup of ``ProcessConfig`` by main process id, with a shared lane map for ad-hoc processes."""
 
-    def __init__(self, configs: list[ProcessConfig], agency_types: dict[str, str] | None = None):
+    def __init__(self, configs: list[ProcessConfig], agency_types: dict[str, str] | None = None,
+                 agency_names: dict[str, str] | None = None, default_agency: str | None = None):
         self._configs = {c.process_id: c for c in configs}
         self.agency_types = dict(agency_types or {})   # code -> display name
+        # normalised display names (Vietnamese, English) -> code, so a lane drawn as "Công an xã" or
+        # "Commune police" in a modeller maps without code changes
+        self.agency_names = {_norm(k): v for k, v in (agency_names or {}).items()}
+        # where the human tasks of a process drawn without any lane go (the commune case manager)
+        self.default_agency = default_agency
 
     def get(self, process_id: str) -> ProcessConfig | None:
         return self._configs.get(process_id)
@@ -84,4 +90,11 @@ class ProcessRegistry:
         for key in (lane_id, lane_name):
             if key and key in self.agency_types:
                 return key
+        for key in (lane_name, lane_id):
+            if key and _norm(key) in self.agency_names:
+                return self.agency_names[_norm(key)]
         return None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").split())

@@ -376,6 +376,13 @@ class Engine:
             q = q.order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at)
             return list(s.execute(q.limit(limit).offset(offset)).scalars())
 
+    def form_for(self, task: OpenTask):
+        """The form (validator) the task's process declares for it, or None for a confirm-only task."""
+        with self.db.read() as s:
+            case = require(s, Case, task.case_id, "hồ sơ / case")
+            lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
+        return lv.config.forms.get(task.task_name)
+
     def open_tasks(self, case_id: str) -> list[OpenTask]:
         with self.db.read() as s:
             return list(s.execute(select(OpenTask).where(OpenTask.case_id == case_id)
@@ -559,6 +566,9 @@ class Engine:
         lane_name = task.task_spec.lane
         lane_id = lv.bundle.lane_id_for(process_id, lane_name)
         agency_type = self.registry.lane_agency(lv.config, lane_id, lane_name)
+        if agency_type is None and lane_name is None and not any(
+                lane.process_id == process_id for lane in lv.bundle.lanes):
+            agency_type = self.registry.default_agency   # a process drawn without lanes
         if agency_type is None:
             raise WorkflowFailure(f"nhiệm vụ {task.task_spec.name}: làn '{lane_name}' chưa gắn cơ quan / "
                                   f"lane not mapped to an agency")

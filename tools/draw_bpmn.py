@@ -256,7 +256,7 @@ def main_process() -> Process:
             ("social_work", "Chuyển gửi công tác xã hội", "refer_social_work")]
     # the five call activities stand in one column across the officer, chairman and province lanes
     rows = [(o, 0.25), (o, 0.75), (c, 0.25), (c, 0.75), (s, 0.3)]
-    for (code, name, _), (lane, row) in zip(refs, rows):
+    for (code, name, _), (lane, row) in zip(refs, rows, strict=True):
         p.n(f"referral_{code}", "callActivity", name, lane, 19.2, row=row, called=f"referral_{code}")
     p.n("referral_join", "inclusiveGateway", "", c, 20.2)
     p.n("review_visit", "userTask", "Theo dõi, rà soát, đánh giá thực hiện kế hoạch (Mẫu 06)", o, 21.2,

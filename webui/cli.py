@@ -166,6 +166,26 @@ def cases_list(status, limit):
     click.echo(f"{len(rows)} case(s)")
 
 
+@cases.command("start")
+@click.argument("process_id")
+@click.option("--commune", required=True, help="commune code where it happened")
+@click.option("--data", "data_json", default="{}", help="JSON object: the start event's data")
+@friendly
+def cases_start(process_id, commune, data_json):
+    """Start a case of any deployed process (the child-protection intake has its own form and API)."""
+    import json
+
+    try:
+        data = json.loads(data_json)
+        if not isinstance(data, dict):
+            raise ValueError
+    except ValueError:
+        click.echo("Lỗi / error: --data must be a JSON object", err=True)
+        sys.exit(1)
+    case = make_engine().start_case(process_id, data, _cli_actor(), incident_commune=commune)
+    click.echo(f"started {case.reference} ({case.id})")
+
+
 @cases.command("migrate")
 @click.option("--process", "process_id", default="child_protection_case", show_default=True)
 @click.option("--from-version", "from_version", type=int, required=True)

@@ -23,7 +23,6 @@ from engine.models import OpenTask
 from webui.access import form_to_data
 from webui.access import visible_data
 from workflows.child_protection.deadlines import DEADLINES
-from workflows.child_protection.forms import FORMS
 from workflows.forms import Form
 
 bp = Blueprint("inbox", __name__)
@@ -81,7 +80,7 @@ def task(task_id: str):
             flash(f"Nhiệm vụ này đã được {steps[0].user_name} hoàn thành.", "warning")
             return redirect(url_for("inbox.index"))
         abort(404)
-    form = FORMS.get(ot.task_name, NO_FORM)
+    form = engine.form_for(ot) or NO_FORM
     errors: dict = {}
     values: dict = {}
     if request.method == "POST":

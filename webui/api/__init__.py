@@ -36,7 +36,6 @@ from webui.api.schemas import CreatedCaseSchema
 from webui.api.schemas import TaskDetailSchema
 from webui.api.schemas import TaskListSchema
 from webui.extensions import csrf
-from workflows.child_protection.forms import FORMS
 from workflows.child_protection.process import open_case
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -211,7 +210,7 @@ def get_task(task_id: str):
     engine = _engine()
     t = _own_task(task_id)
     case = engine.get_case(t.case_id)
-    form = FORMS.get(t.task_name)
+    form = engine.form_for(t)
     fields = [{"name": f.name, "kind": f.kind, "label_vi": f.label_vi, "label_en": f.label_en,
                "required": f.required, "choices": [list(c) for c in f.choices]} for f in (form.fields if form else [])]
     with engine.db.write() as s:
