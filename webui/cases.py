@@ -13,6 +13,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import or_
@@ -56,7 +57,7 @@ def intake():
         values = form_to_data(request.form, INTAKE.fields)
         try:
             case = open_case(engine, values, current_user.actor)
-            flash(f"Đã tạo hồ sơ {case.reference}.", "success")
+            flash(_("Đã tạo hồ sơ %(ref)s.", ref=case.reference), "success")
             others = engine.open_cases_for_child(case.child_key, exclude=case.id)
             if others:
                 flash("Trẻ này đã có hồ sơ đang mở: " + ", ".join(c.reference for c in others)

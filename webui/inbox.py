@@ -11,6 +11,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
 
@@ -77,7 +78,7 @@ def task(task_id: str):
     if ot is None:
         steps = [st for st in _done_steps(task_id)]
         if steps:
-            flash(f"Nhiệm vụ này đã được {steps[0].user_name} hoàn thành.", "warning")
+            flash(_("Nhiệm vụ này đã được %(user)s hoàn thành.", user=steps[0].user_name), "warning")
             return redirect(url_for("inbox.index"))
         abort(404)
     form = engine.form_for(ot) or NO_FORM
@@ -91,7 +92,7 @@ def task(task_id: str):
             expected = None
         try:
             engine.complete_task(task_id, values, current_user.actor, expected_version=expected)
-            flash(f"Đã hoàn thành: {ot.title}", "success")
+            flash(_("Đã hoàn thành: %(title)s", title=ot.title), "success")
             return redirect(url_for("inbox.index"))
         except InvalidTaskData as exc:
             errors = exc.fields
@@ -99,7 +100,7 @@ def task(task_id: str):
             flash(exc.message, "warning")
             return redirect(url_for("inbox.index")), 303
         except NotFound:
-            flash("Nhiệm vụ không còn tồn tại (có thể người khác đã hoàn thành).", "warning")
+            flash(_("Nhiệm vụ không còn tồn tại (có thể người khác đã hoàn thành)."), "warning")
             return redirect(url_for("inbox.index"))
     data = engine.task_data(task_id)
     with engine.db.write() as s:
@@ -126,7 +127,7 @@ def claim(task_id: str):
         abort(404)
     try:
         _engine().claim(task_id, current_user.actor)
-        flash("Đã nhận nhiệm vụ.", "success")
+        flash(_("Đã nhận nhiệm vụ."), "success")
     except Conflict as exc:
         flash(exc.message, "warning")
     return redirect(request.referrer if _safe_ref() else url_for("inbox.index"))
@@ -139,7 +140,7 @@ def release(task_id: str):
         abort(404)
     try:
         _engine().unclaim(task_id, current_user.actor)
-        flash("Đã trả lại nhiệm vụ.", "success")
+        flash(_("Đã trả lại nhiệm vụ."), "success")
     except Conflict as exc:
         flash(exc.message, "warning")
     return redirect(request.referrer if _safe_ref() else url_for("inbox.index"))
