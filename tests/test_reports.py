@@ -91,3 +91,6 @@ def test_reports_page_and_export_access(sqlite_engine):
     res = reader.get("/reports.xlsx?start=2026-01-01&end=2026-12-31")
     assert res.status_code == 200 and res.data[:2] == b"PK"
     assert login("congan.x01").get("/reports").status_code == 403
+    reader.get("/lang/en")
+    english = reader.get("/reports?start=2026-01-01&end=2026-12-31").get_data(as_text=True)
+    assert "Export to Excel" in english and "Compliance with statutory time limits" in english
