@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 import secrets
 import unicodedata
@@ -60,6 +61,7 @@ from engine.workdays import WorkCalendar
 from engine.workdays import parse_instant
 
 UTC = dt.timezone.utc
+_log = logging.getLogger("bvte.timers")
 
 
 @dataclass(frozen=True)
@@ -318,30 +320,41 @@ class Engine:
 
     # ------------------------------------------------------------------ timers
     def fire_due_timers(self, limit: int = 10_000) -> int:
-        """Fire every due timer once; safe with several workers. Returns the number of cases advanced."""
+        """Fire every due timer once; safe with several workers. Returns the number of cases advanced.
+
+        One transaction per case. A case that conflicts (someone is completing a task of it) or whose
+        process fails is left for the next sweep and does not stop the others; the failure is logged.
+        """
         advanced = 0
         skip: set[str] = set()
         while advanced < limit:
             now = self.now()
-            with self.db.write() as s:
-                q = select(Timer).where(Timer.due_at <= now).order_by(Timer.due_at).limit(1)
-                if skip:
-                    q = q.where(Timer.case_id.not_in(skip))
-                if not self.db.is_sqlite:
-                    q = q.with_for_update(skip_locked=True)
-                first = s.execute(q).scalar()
-                if first is None:
-                    return advanced
-                case_id = first.case_id
-                try:
-                    self._fire_case(s, case_id, now)
-                except Conflict:
-                    skip.add(case_id)
-                    continue
+            case_id = None
+            try:
+                with self.db.write() as s:
+                    q = select(Timer).where(Timer.due_at <= now).order_by(Timer.due_at).limit(1)
+                    if skip:
+                        q = q.where(Timer.case_id.not_in(skip))
+                    if not self.db.is_sqlite:
+                        q = q.with_for_update(skip_locked=True)
+                    first = s.execute(q).scalar()
+                    if first is None:
+                        return advanced
+                    case_id = first.case_id
+                    if self._fire_case(s, case_id, now):
+                        skip.add(case_id)    # still has a due timer SpiffWorkflow did not fire: not again now
+            except Conflict:
+                skip.add(case_id or "")
+                continue
+            except EngineError as exc:
+                skip.add(case_id or "")
+                _log.error("timer sweep: case %s not advanced: %s", case_id, exc.message)
+                continue
             advanced += 1
         return advanced
 
-    def _fire_case(self, s: Session, case_id: str, now: dt.datetime) -> None:
+    def _fire_case(self, s: Session, case_id: str, now: dt.datetime) -> bool:
+        """Fire the case's due timers; True if a due timer is still pending afterwards."""
         q = select(Timer).where(Timer.case_id == case_id, Timer.due_at <= now)
         if not self.db.is_sqlite:
             q = q.with_for_update(skip_locked=True)
@@ -354,10 +367,13 @@ class Engine:
         self._advance(wf)
         guarded = [t.attached_to for t in due if t.attached_to]
         self._store(s, case, wf, lv, escalated=set(guarded))
+        pending = set(s.execute(select(Timer.id).where(Timer.case_id == case_id, Timer.due_at <= now)).scalars())
         for t in due:
-            audit.append(s, now, "timer-worker", "timer.fire", case_id=case_id, task_id=t.id,
-                         detail={"event": t.event_name, "due_at": _aware(t.due_at).isoformat(),
-                                 "guarded_task": t.attached_to})
+            if t.id not in pending:
+                audit.append(s, now, "timer-worker", "timer.fire", case_id=case_id, task_id=t.id,
+                             detail={"event": t.event_name, "due_at": _aware(t.due_at).isoformat(),
+                                     "guarded_task": t.attached_to})
+        return bool(pending)
 
     # ------------------------------------------------------------------ reads
     def inbox(self, agency_id: int, *, claimed: str = "all", user_id: int | None = None,
@@ -498,9 +514,13 @@ class Engine:
         s.expire(case, ["version"])
 
     def _load(self, case: Case, lv: LoadedVersion) -> BpmnWorkflow:
-        with using_clock(self.clock):
-            return serializer.load_state(case.state, case.serializer_version, lv.bundle.spec,
-                                         lv.bundle.subprocess_specs, lv.script_engine)
+        try:
+            with using_clock(self.clock):
+                return serializer.load_state(case.state, case.serializer_version, lv.bundle.spec,
+                                             lv.bundle.subprocess_specs, lv.script_engine)
+        except Exception as exc:   # a damaged or foreign state: refuse clearly, never act on it
+            raise WorkflowFailure(f"hồ sơ {case.reference}: trạng thái không đọc được / case state does not "
+                                  f"load: {type(exc).__name__}: {exc}") from None
 
     def _advance(self, wf: BpmnWorkflow) -> None:
         try:

@@ -261,3 +261,14 @@ def test_review_loop_state_stays_compact(sqlite_engine):
     assert [s.task_name for s in eng.steps(case.id)].count("review_visit") == 31
     from engine.consistency import check
     assert check(eng)[0] == []
+
+
+def test_a_broken_case_does_not_stop_the_timer_sweep(engine, as_user, clock):
+    broken = open_case(engine, REPORT, as_user("tongdai111"))
+    healthy = open_case(engine, REPORT, as_user("tongdai111"))
+    with engine.db.write() as s:
+        s.get(Case, broken.id).state = '{"not": "a workflow"}'
+    clock.advance(dt.timedelta(hours=13))
+    assert engine.fire_due_timers() == 1
+    assert "escalate_response_overdue" in [t.task_name for t in engine.open_tasks(healthy.id)]
+    assert engine.waiting_timers(broken.id)          # left for a later sweep, nothing half-written
