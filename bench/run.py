@@ -25,7 +25,6 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # noqa: E402
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG  # noqa: E402
 from SpiffWorkflow.util.task import TaskState  # noqa: E402
-from sqlalchemy import create_engine  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
 from engine.clock import FixedClock  # noqa: E402
@@ -42,6 +41,9 @@ from workflows.child_protection.samples import SAMPLES  # noqa: E402
 from workflows.child_protection.samples import actor_for  # noqa: E402
 from workflows.child_protection.samples import open_task  # noqa: E402
 from workflows.seed import seed_demo  # noqa: E402
+from workflows.testing import PG_ADMIN_URL  # noqa: E402
+from workflows.testing import PostgresUnavailable  # noqa: E402
+from workflows.testing import ThrowawayDatabase  # noqa: E402
 
 PATH = [("initial_assessment", "canbo.x01"), ("specific_assessment", "canbo.x01"), ("draft_plan", "canbo.x01"),
         ("approve_plan", "chutich.x01"), ("police_acknowledge", "congan.x01"),
@@ -148,19 +150,15 @@ def bench_growth(url: str, visits: list[int]) -> dict[int, float]:
     return costs
 
 
-def pg_url() -> str | None:
-    admin_url = os.environ.get("BVTE_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    name = "bvte_bench"
+def pg_database(prefix: str) -> ThrowawayDatabase | None:
+    """A throwaway PostgreSQL database for the run (dropped at the end), or None without PostgreSQL."""
+    db = ThrowawayDatabase(prefix, os.environ.get("BVTE_BENCH_PG", PG_ADMIN_URL))
     try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    except Exception as exc:
-        print(f"PostgreSQL not available ({exc}); PostgreSQL rows skipped", file=sys.stderr)
+        db.create()
+    except PostgresUnavailable as exc:
+        print(f"{exc}; PostgreSQL rows skipped", file=sys.stderr)
         return None
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+    return db
 
 
 def ms(values) -> str:
@@ -178,14 +176,14 @@ def main() -> None:
     rows.append(("1. raw SpiffWorkflow: JSON load + step + save (in memory)", ms(raw), "—"))
     tmp = tempfile.mkdtemp()
     urls = [("SQLite", f"sqlite:///{tmp}/bench.sqlite3")]
-    pg = pg_url()
+    pg = pg_database("bvte_bench")
     if pg:
-        urls.append(("PostgreSQL", pg))
+        urls.append(("PostgreSQL", pg.url))
     for label, url in urls:
         eng = bench_engine(url, cases)
         ratio = statistics.median(eng) / statistics.median(raw)
         rows.append((f"1. BVTE complete_task, one transaction ({label})", ms(eng), f"ratio {ratio:.2f} (target ≤ 2)"))
-    for label, url in urls[:1] + urls[1:]:
+    for label, url in urls:
         g = bench_growth(url, visits)
         first = g[1]
         for n in visits:
@@ -195,6 +193,8 @@ def main() -> None:
     header = ("| measure | median ms | against target |\n|---|---|---|\n")
     table = header + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
     print(table)
+    if pg:
+        pg.drop()
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "results.md"), "w") as fh:
         fh.write(f"# Benchmark results ({stamp}, {'quick' if args.quick else 'full'} run, {cases} cases × "

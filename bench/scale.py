@@ -52,6 +52,9 @@ from workflows.child_protection.samples import HIGH  # noqa: E402
 from workflows.child_protection.samples import REPORT  # noqa: E402
 from workflows.child_protection.samples import actor_for  # noqa: E402
 from workflows.seed import seed_demo  # noqa: E402
+from workflows.testing import PG_ADMIN_URL  # noqa: E402
+from workflows.testing import PostgresUnavailable  # noqa: E402
+from workflows.testing import ThrowawayDatabase  # noqa: E402
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 UTC = dt.timezone.utc
@@ -335,23 +338,6 @@ def bench_precision(data: Data, n: int, spread: float) -> dict:
             "p50_s": pct(late, 50) if late else None}
 
 
-def pg_url(name: str) -> str | None:
-    from sqlalchemy import create_engine
-
-    admin_url = os.environ.get("BVTE_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    try:
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    except Exception as exc:
-        print(f"PostgreSQL not available: {exc}", file=sys.stderr)
-        return None
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
@@ -363,10 +349,14 @@ def main() -> None:
     targets = []
     if args.db in ("sqlite", "both"):
         targets.append(("SQLite", f"sqlite:///{tempfile.mkdtemp()}/scale.sqlite3"))
+    pg = None
     if args.db in ("postgres", "both"):
-        url = pg_url("bvte_scale")
-        if url:
-            targets.append(("PostgreSQL", url))
+        pg = ThrowawayDatabase("bvte_scale", os.environ.get("BVTE_BENCH_PG", PG_ADMIN_URL))
+        try:
+            targets.append(("PostgreSQL", pg.create()))
+        except PostgresUnavailable as exc:
+            print(f"{exc}; PostgreSQL rows skipped", file=sys.stderr)
+            pg = None
     for label, url in targets:
         data = Data(url, **size)
         gen = data.generate()
@@ -395,6 +385,8 @@ def main() -> None:
                      f"{prec['p50_s']:.1f} / {prec['p99_s']:.1f} s" if prec["p99_s"] is not None else "none fired",
                      f"p99 ≤ 60 s; fired {prec['fired']}/{prec['n']}"))
         data.db.dispose()
+    if pg:
+        pg.drop()
     table = "| measure | result | target |\n|---|---|---|\n" + "\n".join(f"| {a} | {b} | {c} |" for a, b, c in rows)
     print(table)
     stamp = dt.datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

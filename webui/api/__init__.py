@@ -256,9 +256,8 @@ def complete(task_id: str):
     return _case_response(engine.get_case(case.id), "full", with_data=False)
 
 
-@bp.get("/cases/<case_id>")
-def get_case(case_id: str):
-    """Case summary within this role's need-to-know; reads are audited. Out of scope looks like absent."""
+def _scoped_case(case_id: str) -> tuple[Case | None, str | None]:
+    """The case and this user's scope on it (None when absent or out of scope); 404 for a malformed id."""
     engine = _engine()
     try:
         uuid.UUID(case_id)
@@ -266,11 +265,18 @@ def get_case(case_id: str):
         raise NotFound("không tìm thấy hồ sơ / case not found") from None
     with engine.db.read() as s:
         case = s.get(Case, case_id)
-        scope = case_scope(s, _user(), case, engine.now()) if case is not None else None
+        return case, (case_scope(s, _user(), case, engine.now()) if case is not None else None)
+
+
+@bp.get("/cases/<case_id>")
+def get_case(case_id: str):
+    """Case summary within this role's need-to-know; reads are audited. Out of scope looks like absent."""
+    engine = _engine()
+    case, scope = _scoped_case(case_id)
     with engine.db.write() as s:
         audit.append(s, engine.now(), _user().username, "case.view" if scope else "case.view_denied",
                      case_id=case_id, detail={"via": "api"})
-    if scope is None:
+    if case is None or scope is None:
         raise NotFound("không tìm thấy hồ sơ / case not found")
     return _case_response(case, scope)
 
@@ -283,14 +289,8 @@ def link_case(case_id: str):
     if not isinstance(other, str):
         raise InvalidTaskData({"other_case_id": ["bắt buộc / required (string)"]})
     engine = _engine()
-    try:
-        uuid.UUID(case_id)
-    except ValueError:
-        raise NotFound("không tìm thấy hồ sơ / case not found") from None
-    with engine.db.read() as s:
-        case = s.get(Case, case_id)
-        scope = case_scope(s, _user(), case, engine.now()) if case is not None else None
-    if scope is None:
+    case, scope = _scoped_case(case_id)
+    if case is None or scope is None:
         raise NotFound("không tìm thấy hồ sơ / case not found")
     if scope != "full" or _user().role != "commune_officer":
         return error(403, "forbidden", "only the commune officer links cases")
