@@ -33,6 +33,7 @@ from engine.db import Base  # noqa: E402
 from engine.db import Database  # noqa: E402
 from engine.runtime import Engine  # noqa: E402
 from engine.runtime import task_key  # noqa: E402
+from engine.workdays import WorkCalendar  # noqa: E402
 from workflows import build_registry  # noqa: E402
 from workflows.child_protection.forms import FORMS  # noqa: E402
 from workflows.child_protection.process import open_case  # noqa: E402
@@ -98,6 +99,7 @@ def bench_raw(cases: int) -> list[float]:
     from workflows import BPMN_DIR
 
     bundle = engine.validate(collect_bundle(os.path.join(BPMN_DIR, "child_protection_case.bpmn")))
+    engine._calendar_state = (WorkCalendar(), float("inf"))   # no database here: the public calendar
     script_engine = engine._script_engine(engine.registry.config_for(bundle.main_id))
     per_action = []
     with using_clock(engine.clock):

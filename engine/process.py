@@ -70,9 +70,6 @@ class ProcessRegistry:
     def get(self, process_id: str) -> ProcessConfig | None:
         return self._configs.get(process_id)
 
-    def all(self) -> list[ProcessConfig]:
-        return list(self._configs.values())
-
     def config_for(self, process_id: str) -> ProcessConfig:
         """The registered config (of the family it belongs to), or a bare one mapping lanes by agency-type code."""
         cfg = self.get(process_id)

@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import secrets
+import time
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ from engine.workdays import WorkCalendar
 from engine.workdays import parse_instant
 
 UTC = dt.timezone.utc
+CALENDAR_TTL = 30.0   # seconds: how soon a calendar change made in another process is seen
 _log = logging.getLogger("bvte.timers")
 
 
@@ -76,9 +78,6 @@ class Actor:
     @property
     def label(self) -> str:
         return self.username
-
-
-SYSTEM = Actor("system")
 
 
 @dataclass
@@ -99,7 +98,7 @@ class Engine:
         self.clock = clock or SystemClock()
         self._versions: dict[int, LoadedVersion] = {}
         self._agencies: dict[tuple[str, str], int] = {}
-        self._calendar_cache = WorkCalendar()
+        self._calendar_state: tuple[WorkCalendar | None, float] = (None, 0.0)
 
     # ------------------------------------------------------------------ time and calendar
     def now(self) -> dt.datetime:
@@ -113,6 +112,15 @@ class Engine:
         with self.db.read() as s:
             return WorkCalendar(load(s))
 
+    def work_calendar(self) -> WorkCalendar:
+        """The calendar deadlines are computed on, reloaded at most every CALENDAR_TTL seconds (and at
+        once after a change made through this engine), so an action does not query it every time."""
+        cal, loaded = self._calendar_state
+        if cal is None or time.monotonic() - loaded > CALENDAR_TTL:
+            cal = self.calendar()
+            self._calendar_state = (cal, time.monotonic())
+        return cal
+
     def set_calendar_day(self, day: dt.date, working: bool, note: str, actor: Actor) -> None:
         with self.db.write() as s:
             row = s.get(CalendarDay, day) or CalendarDay(day=day)
@@ -120,6 +128,7 @@ class Engine:
             s.add(row)
             audit.append(s, self.now(), actor.label, "calendar.set", detail={"day": day.isoformat(),
                                                                            "working": working, "note": note})
+        self._calendar_state = (None, 0.0)
 
     def clear_calendar_day(self, day: dt.date, actor: Actor) -> bool:
         with self.db.write() as s:
@@ -128,7 +137,8 @@ class Engine:
                 return False
             s.delete(row)
             audit.append(s, self.now(), actor.label, "calendar.clear", detail={"day": day.isoformat()})
-            return True
+        self._calendar_state = (None, 0.0)
+        return True
 
     # ------------------------------------------------------------------ process versions
     def validate(self, files: dict[str, bytes], run_guards: bool = True, main_id: str | None = None) -> ParsedBundle:
@@ -198,7 +208,7 @@ class Engine:
                 start = context.get(rule.start_field)
                 if not start:
                     raise ValueError(f"deadline {rule_name}: start field {rule.start_field!r} is not set")
-                return rule.due(parse_instant(start), self._calendar_cache).isoformat()
+                return rule.due(parse_instant(start), self.work_calendar()).isoformat()
             return due
         return make_script_engine(helpers={"now_iso": lambda: self.now().isoformat()},
                                   context_helpers={"due": due_factory})
@@ -227,7 +237,6 @@ class Engine:
                 raise InvalidTaskData({"residence_commune": [f"không có xã mã '{residence_commune}' / unknown commune"]})
             version = self.latest_version(s, process_id)
             lv = self.loaded(version)
-            self._calendar_cache = self.calendar(s)
             case_id = str(uuid.uuid4())
             payload = _json_safe(dict(data))
             payload.update({"case_id": case_id, "received_at": received_at.isoformat(),
@@ -276,7 +285,6 @@ class Engine:
             lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
             form = lv.config.forms.get(ot.task_name)
             clean = form.validate(data) if form is not None else _json_safe(dict(data))
-            self._calendar_cache = self.calendar(s)
             wf = self._load(case, lv)
             task = wf.get_task_from_id(uuid.UUID(task_id))
             if task is None or task.state != TaskState.READY:
@@ -362,7 +370,6 @@ class Engine:
         case = require(s, Case, case_id, "hồ sơ / case")
         self._lock_case(s, case)
         lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
-        self._calendar_cache = self.calendar(s)
         wf = self._load(case, lv)
         self._advance(wf)
         guarded = [t.attached_to for t in due if t.attached_to]
@@ -418,7 +425,6 @@ class Engine:
             if case is None:
                 raise NotFound("không tìm thấy hồ sơ / case not found")
             lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
-            self._calendar_cache = self.calendar(s)
             wf = self._load(case, lv)
         merged: dict = {}
         for task in sorted((t for t in wf.tasks.values() if t.state == TaskState.COMPLETED),
@@ -435,7 +441,6 @@ class Engine:
                 raise NotFound("không tìm thấy nhiệm vụ / task not found")
             case = require(s, Case, ot.case_id, "hồ sơ / case")
             lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
-            self._calendar_cache = self.calendar(s)
             wf = self._load(case, lv)
         task = wf.get_task_from_id(uuid.UUID(task_id))
         return dict(task.data) if task is not None else {}
@@ -621,7 +626,7 @@ class Engine:
         start = data.get(rule.start_field)
         if not start:
             return None
-        return rule.due(parse_instant(start), self._calendar_cache)
+        return rule.due(parse_instant(start), self.work_calendar())
 
 
 def task_key(task) -> str:

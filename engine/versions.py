@@ -141,7 +141,6 @@ def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Act
                 results.append(MoveResult(case.reference, case.id, True, "có thể chuyển / can move (dry run)"))
                 continue
             engine._lock_case(s, case)
-            engine._calendar_cache = engine.calendar(s)
             wf = serializer.load_state(json.dumps(state), case.serializer_version, target.bundle.spec,
                                        target.bundle.subprocess_specs, target.script_engine)
             _repredict(wf)

@@ -41,9 +41,6 @@ class WorkCalendar:
             return self.overrides[day]
         return bool(_vn_holidays().is_working_day(day))
 
-    def holiday_name(self, day: dt.date) -> str | None:
-        return _vn_holidays().get(day)
-
 
 def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), VN_TZ)

@@ -208,7 +208,7 @@ def test_timer_worker_killed_mid_sweep_fires_each_timer_once(pg_db):
     for cid in ids:
         assert [t.task_name for t in engine.open_tasks(cid)].count("escalate_response_overdue") == 1
     assert_clean(engine)
-    assert left <= 60
+    assert left < 60          # the killed worker had fired some before it died
 
 
 @pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump not installed")

@@ -272,3 +272,20 @@ def test_a_broken_case_does_not_stop_the_timer_sweep(engine, as_user, clock):
     assert engine.fire_due_timers() == 1
     assert "escalate_response_overdue" in [t.task_name for t in engine.open_tasks(healthy.id)]
     assert engine.waiting_timers(broken.id)          # left for a later sweep, nothing half-written
+
+
+def test_calendar_override_moves_a_working_day_deadline(engine, as_user):
+    import datetime as dt
+
+    from engine.runtime import Actor
+
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    complete(engine, case.id, "initial_assessment", as_user("canbo.x01"))
+    # received and assessed Friday 20/11/2026 22:00; Tuesday 24/11 is a holiday -> Monday 30/11
+    assert open_task(engine, case.id, "specific_assessment").due_at == dt.datetime(
+        2026, 11, 30, 16, 59, 59, tzinfo=dt.timezone.utc)
+    engine.set_calendar_day(dt.date(2026, 11, 23), False, "nghỉ bù công bố muộn", Actor("admin"))
+    other = open_case(engine, REPORT, as_user("tongdai111"))
+    complete(engine, other.id, "initial_assessment", as_user("canbo.x01"))
+    assert open_task(engine, other.id, "specific_assessment").due_at == dt.datetime(
+        2026, 12, 1, 16, 59, 59, tzinfo=dt.timezone.utc)

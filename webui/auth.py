@@ -26,7 +26,6 @@ from engine.models import User
 from engine.runtime import Actor
 from webui.extensions import login_manager
 from workflows.agencies import AGENCY_TYPES
-from workflows.agencies import EXTRA_ROLES
 
 bp = Blueprint("auth", __name__)
 
@@ -57,9 +56,8 @@ class LoginUser:
 
     @property
     def role_name(self) -> str:
-        if self.role in AGENCY_TYPES:
-            return AGENCY_TYPES[self.role].name_vi
-        return EXTRA_ROLES.get(self.role, (self.role,))[0]
+        agency_type = AGENCY_TYPES.get(self.role)
+        return agency_type.name_vi if agency_type else self.role
 
 
 def load_login_user(user_id: int) -> LoginUser | None:

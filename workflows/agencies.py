@@ -27,9 +27,6 @@ AGENCY_TYPES = {a.code: a for a in [
     AgencyType("provincial_reader", "Bộ phận theo dõi, báo cáo cấp tỉnh", "Provincial reporting office", "province"),
 ]}
 
-# A user's role is its agency type, except for these province-wide roles.
-EXTRA_ROLES: dict[str, tuple[str, str]] = {}
-
 
 def agency_type_names() -> dict[str, str]:
     return {code: a.name_vi for code, a in AGENCY_TYPES.items()}

@@ -12,7 +12,6 @@ from engine.process import StatutoryGuard
 from engine.runtime import Actor
 from engine.runtime import Engine
 from engine.runtime import child_key
-from engine.workdays import VN_TZ
 from workflows.child_protection.deadlines import DEADLINES
 from workflows.child_protection.deadlines import REQUIRED_TIMERS
 from workflows.child_protection.deadlines import TASK_DEADLINES
@@ -100,7 +99,3 @@ def open_case(engine: Engine, report: dict, actor: Actor, idempotency: tuple[int
     return engine.start_case(PROCESS_ID, data, actor, incident_commune=data["incident_commune"],
                              residence_commune=data.get("residence_commune"), received_at=received_at,
                              summary=summary, child_key=key, idempotency=idempotency)
-
-
-def local(instant: dt.datetime) -> dt.datetime:
-    return instant.astimezone(VN_TZ)
