@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-test.txt 2>/dev/null | sha1sum | cut -c1-10)
 
-.PHONY: run test install db seed lint bench clean browser soak
+.PHONY: run test install db seed lint bench bench-quick clean browser soak
 
 $(STAMP): pyproject.toml requirements-test.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -61,6 +61,11 @@ soak: install browser
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scale.py
+
+bench-quick: install
+	$(BIN)/python bench/run.py --quick
+	$(BIN)/python bench/scale.py --quick
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

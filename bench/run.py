@@ -51,6 +51,7 @@ PATH = [("initial_assessment", "canbo.x01"), ("specific_assessment", "canbo.x01"
         ("police_report_outcome", "congan.x01"), ("review_visit", "canbo.x01"), ("review_visit", "canbo.x01"),
         ("close_case", "chutich.x01")]
 START = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
+WINDOW = 9    # visits per growth sample (median)
 RAW_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 
 
@@ -135,13 +136,13 @@ def bench_growth(url: str, visits: list[int]) -> dict[int, float]:
     costs: dict = {}
     samples: dict[int, list[float]] = {n: [] for n in visits}
     data = dict(SAMPLES["review_visit"], review_outcome="continue")
-    for n in range(1, max(visits) + 5):
+    for n in range(1, max(visits) + WINDOW):
         tid = open_task(engine, case.id, "review_visit").id
         t0 = time.perf_counter()
         engine.complete_task(tid, data, officer)
         elapsed = time.perf_counter() - t0
         for v in visits:
-            if v <= n < v + 5:     # the median of five visits from the n-th on, not one noisy sample
+            if v <= n < v + WINDOW:     # the median of nine visits from the n-th on, not one noisy sample
                 samples[v].append(elapsed)
     for v in visits:
         costs[v] = statistics.median(samples[v])

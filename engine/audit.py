@@ -10,7 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
+from typing import cast
 
+from sqlalchemy import Table
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -19,6 +23,10 @@ from engine.models import AuditEvent
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x42565445   # "BVTE"
+_TABLE = cast(Table, AuditEvent.__table__)
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_HEAD = select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_INSERT = insert(_TABLE)
 
 
 def _digest(prev_hash: str, at: dt.datetime, actor: str, action: str, case_id, task_id, detail) -> str:
@@ -34,18 +42,38 @@ def _norm(at: dt.datetime) -> str:
 
 
 def append(session: Session, at: dt.datetime, actor: str, action: str, case_id: str | None = None,
-           task_id: str | None = None, detail: dict | None = None) -> AuditEvent:
+           task_id: str | None = None, detail: dict | None = None) -> None:
+    """Add one event to the chain in the caller's transaction (call it last: on PostgreSQL it takes the
+    chain's lock, which is held until the transaction ends)."""
+    append_many(session, [Event(at, actor, action, case_id, task_id, detail)])
+
+
+@dataclass(frozen=True)
+class Event:
+    at: dt.datetime
+    actor: str
+    action: str
+    case_id: str | None = None
+    task_id: str | None = None
+    detail: dict | None = None
+
+
+def append_many(session: Session, events: list[Event]) -> None:
+    """Chain several events in order with one lock, one read of the chain's head and one insert."""
+    if not events:
+        return
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-    prev = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar()
-    prev = prev or GENESIS
-    detail = json.loads(json.dumps(detail or {}, default=str, ensure_ascii=False))
-    at = at.astimezone(dt.timezone.utc).replace(microsecond=at.microsecond)
-    row = AuditEvent(at=at, actor=actor, action=action, case_id=case_id, task_id=task_id, detail=detail,
-                     prev_hash=prev, hash=_digest(prev, at, actor, action, case_id, task_id, detail))
-    session.add(row)
-    session.flush()
-    return row
+        session.execute(_LOCK, {"k": _LOCK_KEY})
+    prev = session.execute(_HEAD).scalar() or GENESIS
+    rows = []
+    for e in events:
+        detail = json.loads(json.dumps(e.detail or {}, default=str, ensure_ascii=False))
+        at = e.at.astimezone(dt.timezone.utc)
+        digest = _digest(prev, at, e.actor, e.action, e.case_id, e.task_id, detail)
+        rows.append({"at": at, "actor": e.actor, "action": e.action, "case_id": e.case_id, "task_id": e.task_id,
+                     "detail": detail, "prev_hash": prev, "hash": digest})
+        prev = digest
+    session.execute(_INSERT, rows)
 
 
 def verify(session: Session) -> list[str]:

@@ -78,8 +78,12 @@ class Database:
             self.write_engine = _sqlite_engine(self.url, immediate=True)
             self.read_engine = _sqlite_engine(self.url, immediate=False)
         else:
-            self.write_engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-            self.read_engine = self.write_engine
+            # No pre-ping (a round trip per checkout): after a database restart the first statement on
+            # a stale connection fails, SQLAlchemy drops the whole pool, and that one request is answered
+            # "try again" (503) with nothing written. Reads run in autocommit: under READ COMMITTED a
+            # multi-statement read sees no more consistency inside BEGIN..COMMIT, and skips two round trips.
+            self.write_engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_recycle=3600)
+            self.read_engine = self.write_engine.execution_options(isolation_level="AUTOCOMMIT")
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import DDL
 from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import Date
@@ -18,6 +19,7 @@ from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -125,6 +127,16 @@ class Case(Base):
     __table_args__ = (Index("ix_case_commune_status", "commune_code", "status"),)
 
 
+# PostgreSQL compresses the large ``state`` column with lz4 where the server has it (much cheaper than
+# the default pglz on every write). The same statement is migration 0008.
+STATE_LZ4 = """DO $$ BEGIN
+  IF EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) THEN
+    ALTER TABLE cases ALTER COLUMN state SET COMPRESSION lz4;
+  END IF;
+END $$"""
+event.listen(Case.__table__, "after_create", DDL(STATE_LZ4).execute_if(dialect="postgresql"))
+
+
 class OpenTask(Base):
     """A READY human task, routed to one concrete agency. Primary key = SpiffWorkflow task id."""
 
@@ -156,6 +168,10 @@ class Timer(Base):
     event_name: Mapped[str] = mapped_column(String(120))
     attached_to: Mapped[str | None] = mapped_column(String(36), nullable=True)   # task id it guards
     due_at: Mapped[dt.datetime] = mapped_column(TZ, index=True)
+    # a sweeping worker's claim, so two workers split the due timers instead of racing for them;
+    # a lease that outlives a crashed worker simply expires (exactly-once rests on the case version)
+    leased_by: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
+    leased_until: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)
 
 
 class CaseStep(Base):

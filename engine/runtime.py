@@ -1,9 +1,10 @@
 """The engine: deploy process versions, start cases, complete tasks, fire timers.
 
-Every public write is one database transaction that loads the case's SpiffWorkflow state, runs
-it, stores the new state, rewrites the case's rows in ``open_tasks`` and ``timers``, records the
-step and appends to the audit log. A case is guarded by an optimistic version counter: a write
-made against a stale version raises ``Conflict`` and leaves nothing behind.
+Every public write is one database transaction that locks the case row (always first, so writers
+never deadlock), loads its SpiffWorkflow state, runs it, stores the new state, writes the rows of
+``open_tasks`` and ``timers`` that changed, records the step and appends to the audit log. A case
+is guarded by a version counter: a write made against a stale version raises ``Conflict`` (or, in
+the timer sweep, is left for the next sweep) and leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -17,17 +18,23 @@ import time
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from dataclasses import field
 from typing import Any
+from typing import cast
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Table
+from sqlalchemy import bindparam
 from sqlalchemy import delete
+from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit
 from engine import serializer
@@ -62,8 +69,22 @@ from engine.workdays import WorkCalendar
 from engine.workdays import parse_instant
 
 UTC = dt.timezone.utc
+SWEEP_BATCH = 100     # due timers a sweeping worker leases and writes per transaction
+LEASE_SECONDS = 60    # how long a leased timer is left to its worker before another may take it
+_MAX_EXTRA_PASSES = 8  # engine passes after a timer came due while stepping (guards against a loop)
 CALENDAR_TTL = 30.0   # seconds: how soon a calendar change made in another process is seen
 _log = logging.getLogger("bvte.timers")
+# Core tables for the hot writes (no ORM unit of work)
+_CASES = cast(Table, Case.__table__)
+_TASKS = cast(Table, OpenTask.__table__)
+_TIMERS = cast(Table, Timer.__table__)
+_STEPS = cast(Table, CaseStep.__table__)
+_UPDATE_CASE = update(_CASES).where(_CASES.c.id == bindparam("b_id"))   # SET from each row's keys
+_INSERT_STEP = insert(_STEPS)
+_TASK_AND_CASE = (select(OpenTask, Case).join(Case, Case.id == OpenTask.case_id)
+                  .where(OpenTask.id == bindparam("task_id")).execution_options(populate_existing=True))
+_TASK_AND_CASE_LOCKED = _TASK_AND_CASE.with_for_update(of=Case)
+_CASE_TASKS = select(OpenTask).where(OpenTask.case_id == bindparam("case_id")).order_by(OpenTask.created_at)
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,29 @@ class LoadedVersion:
     bundle: ParsedBundle
     config: ProcessConfig
     script_engine: Any
+
+
+@dataclass
+class _Stored:
+    """A case's rows in ``open_tasks`` and ``timers`` (ids; timers with due instant and guarded task)."""
+
+    tasks: set[str]
+    timers: dict[str, tuple[dt.datetime, str | None]]
+
+
+@dataclass
+class _Plan:
+    """What storing one case's new workflow state writes (see ``Engine._plan``)."""
+
+    case: Case
+    values: dict[str, Any]
+    drop: set[str]
+    escalate: set[str]
+    new_tasks: list[dict]
+    drop_timers: set[str]
+    timers: list[dict]          # timers to insert (new or moved)
+    all_timers: list[dict]      # every waiting timer after the change
+    events: list[audit.Event] = field(default_factory=list)
 
 
 class Engine:
@@ -254,7 +298,7 @@ class Engine:
                         created_at=now, updated_at=now)
             s.add(case)
             s.flush()
-            self._store(s, case, wf, lv)
+            self._store(s, case, wf, lv, bump=False)
             audit.append(s, now, actor.label, "case.start", case_id=case_id,
                          detail={"process": process_id, "version": version.version, "reference": case.reference})
             if idempotency is not None:
@@ -272,23 +316,33 @@ class Engine:
 
     def complete_task(self, task_id: str, data: dict, actor: Actor, expected_version: int | None = None) -> Case:
         """Validate ``data`` with the task's form, complete it and run the case on; one transaction."""
+        return self.complete(task_id, data, actor, expected_version)[0]
+
+    def complete(self, task_id: str, data: dict, actor: Actor,
+                 expected_version: int | None = None) -> tuple[Case, list[OpenTask]]:
+        """``complete_task``, also returning the case's open tasks as the same transaction left them."""
         now = self.now()
+        _check_task_id(task_id)
         with self.db.write() as s:
-            ot = self._open_task_for_update(s, task_id)
+            # the case row is the lock every writer of the case takes first (SQLite: the write lock)
+            q = _TASK_AND_CASE if self.db.is_sqlite else _TASK_AND_CASE_LOCKED
+            row = s.execute(q, {"task_id": task_id}).first()
+            if row is None:
+                raise self._task_gone(s, task_id, actor)
+            ot, case = row
             self._check_may_act(ot, actor)
             if ot.claimed_by is not None and ot.claimed_by != actor.user_id:
                 raise Conflict("nhiệm vụ đã được người khác nhận / the task is claimed by someone else")
-            case = require(s, Case, ot.case_id, "hồ sơ / case")
             if expected_version is not None and case.version != expected_version:
                 raise Conflict("hồ sơ đã được người khác cập nhật, hãy tải lại / the case changed since you opened it")
-            self._lock_case(s, case)
-            lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
+            lv = self._loaded_id(s, case.process_version_id)
             form = lv.config.forms.get(ot.task_name)
             clean = form.validate(data) if form is not None else _json_safe(dict(data))
             wf = self._load(case, lv)
             task = wf.get_task_from_id(uuid.UUID(task_id))
             if task is None or task.state != TaskState.READY:
-                raise Conflict("nhiệm vụ không còn mở / the task is no longer open")
+                raise self._task_gone(s, task_id, actor, still_open=True)
+            before = _stored_rows(wf)
             stamps = {f"{ot.task_name}_completed_at": now.isoformat(),
                       f"{ot.task_name}_completed_by": actor.label}
             task.data.update(clean)
@@ -298,15 +352,16 @@ class Engine:
             except SpiffWorkflowException as exc:
                 raise WorkflowFailure(f"quy trình lỗi ở bước {ot.task_name} / process error: {exc}") from None
             self._advance(wf)
-            s.add(CaseStep(case_id=case.id, task_id=task_id, task_name=ot.task_name, title=ot.title,
-                           agency_id=ot.agency_id, user_id=actor.user_id, user_name=actor.label,
-                           opened_at=ot.created_at, completed_at=now, due_at=ot.due_at,
-                           deadline_rule=ot.deadline_rule,
-                           on_time=None if ot.due_at is None else now <= _aware(ot.due_at)))
-            self._store(s, case, wf, lv)
+            s.execute(_INSERT_STEP, dict(
+                case_id=case.id, task_id=task_id, task_name=ot.task_name, title=ot.title, agency_id=ot.agency_id,
+                user_id=actor.user_id, user_name=actor.label, opened_at=ot.created_at, completed_at=now,
+                due_at=ot.due_at, deadline_rule=ot.deadline_rule,
+                on_time=None if ot.due_at is None else now <= _aware(ot.due_at)))
+            self._store(s, case, wf, lv, before=before)
             audit.append(s, now, actor.label, "task.complete", case_id=case.id, task_id=task_id,
                          detail={"task": ot.task_name, "fields": sorted(clean), "data": clean})
-        return case
+            tasks = list(s.execute(_CASE_TASKS, {"case_id": case.id}).scalars())
+        return case, tasks
 
     def claim(self, task_id: str, actor: Actor) -> None:
         with self.db.write() as s:
@@ -327,60 +382,109 @@ class Engine:
             audit.append(s, self.now(), actor.label, "task.release", case_id=ot.case_id, task_id=task_id)
 
     # ------------------------------------------------------------------ timers
-    def fire_due_timers(self, limit: int = 10_000) -> int:
+    def fire_due_timers(self, limit: int = 10_000, batch: int = SWEEP_BATCH) -> int:
         """Fire every due timer once; safe with several workers. Returns the number of cases advanced.
 
-        One transaction per case. A case that conflicts (someone is completing a task of it) or whose
-        process fails is left for the next sweep and does not stop the others; the failure is logged.
+        A worker leases a batch of due timers (a short write; ``SKIP LOCKED`` on PostgreSQL), runs the
+        batch's cases in SpiffWorkflow outside any write transaction, then writes the whole batch in one
+        transaction in which each case is updated only at the version it was read at. A case someone
+        changed meanwhile is left for the next sweep (never fired twice); a case whose state or process
+        fails is logged and skipped without stopping the others.
         """
         advanced = 0
         skip: set[str] = set()
-        while advanced < limit:
-            now = self.now()
-            case_id = None
-            try:
-                with self.db.write() as s:
-                    q = select(Timer).where(Timer.due_at <= now).order_by(Timer.due_at).limit(1)
-                    if skip:
-                        q = q.where(Timer.case_id.not_in(skip))
-                    if not self.db.is_sqlite:
-                        q = q.with_for_update(skip_locked=True)
-                    first = s.execute(q).scalar()
-                    if first is None:
-                        return advanced
-                    case_id = first.case_id
-                    if self._fire_case(s, case_id, now):
-                        skip.add(case_id)    # still has a due timer SpiffWorkflow did not fire: not again now
-            except Conflict:
-                skip.add(case_id or "")
-                continue
-            except EngineError as exc:
-                skip.add(case_id or "")
-                _log.error("timer sweep: case %s not advanced: %s", case_id, exc.message)
-                continue
-            advanced += 1
+        token = str(uuid.uuid4())
+        try:
+            while advanced < limit:
+                now = self.now()
+                case_ids = self._lease_due(now, token, min(batch, limit - advanced), skip)
+                if not case_ids:
+                    break
+                plans = self._timer_plans(case_ids, now, skip)
+                if plans:
+                    advanced += self._apply_timer_plans(plans, now, skip)
+        finally:
+            if skip:
+                self._release_leases(token)
         return advanced
 
-    def _fire_case(self, s: Session, case_id: str, now: dt.datetime) -> bool:
-        """Fire the case's due timers; True if a due timer is still pending afterwards."""
-        q = select(Timer).where(Timer.case_id == case_id, Timer.due_at <= now)
-        if not self.db.is_sqlite:
-            q = q.with_for_update(skip_locked=True)
-        due = list(s.execute(q).scalars())
-        case = require(s, Case, case_id, "hồ sơ / case")
-        self._lock_case(s, case)
-        lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
-        wf = self._load(case, lv)
-        self._advance(wf)
-        guarded = [t.attached_to for t in due if t.attached_to]
-        self._store(s, case, wf, lv, escalated=set(guarded))
-        pending = set(s.execute(select(Timer.id).where(Timer.case_id == case_id, Timer.due_at <= now)).scalars())
-        for t in due:
-            if t.id not in pending:
-                audit.append(s, now, "timer-worker", "timer.fire", case_id=case_id, task_id=t.id,
-                             detail={"event": t.event_name, "due_at": _aware(t.due_at).isoformat(),
-                                     "guarded_task": t.attached_to})
-        return bool(pending)
+    def _lease_due(self, now: dt.datetime, token: str, batch: int, skip: set[str]) -> list[str]:
+        """Lease up to ``batch`` due timers not leased by a live worker; the ids of their cases."""
+        def due_query(*cols):
+            q = select(*cols).where(Timer.due_at <= now,
+                                    (Timer.leased_until.is_(None)) | (Timer.leased_until < now))
+            if skip:
+                q = q.where(Timer.case_id.not_in(skip))
+            return q
+
+        with self.db.read() as s:   # the common case, nothing due, costs one indexed read and no lock
+            if s.execute(due_query(Timer.id).limit(1)).first() is None:
+                return []
+        with self.db.write() as s:
+            pick = due_query(Timer.id).order_by(Timer.due_at).limit(batch)
+            if not self.db.is_sqlite:
+                pick = pick.with_for_update(skip_locked=True)
+            lease = (update(_TIMERS).where(_TIMERS.c.id.in_(pick.scalar_subquery()))
+                     .values(leased_by=token, leased_until=now + dt.timedelta(seconds=LEASE_SECONDS)))
+            if s.get_bind().dialect.update_returning:
+                ids = set(s.execute(lease.returning(_TIMERS.c.case_id)).scalars())
+            else:   # (an SQLite older than 3.35)
+                s.execute(lease)
+                ids = set(s.execute(select(Timer.case_id).where(Timer.leased_by == token)).scalars())
+            return sorted(ids - skip)
+
+    def _release_leases(self, token: str) -> None:
+        """Give back the leases a sweep holds on timers it skipped, so the next sweep retries them at once."""
+        with self.db.write() as s:
+            s.execute(update(_TIMERS).where(_TIMERS.c.leased_by == token).values(leased_by=None, leased_until=None))
+
+    def _timer_plans(self, case_ids: list[str], now: dt.datetime, skip: set[str]) -> list[_Plan]:
+        """Run each leased case's due timers in SpiffWorkflow (reads only); the writes to make."""
+        plans = []
+        with self.db.read() as s:
+            cases = list(s.execute(select(Case).where(Case.id.in_(case_ids), Case.status == "open")).scalars())
+            stored = {c.id: _Stored(set(), {}) for c in cases}   # the rows as they are (not as they should be)
+            due: dict[str, list[Timer]] = {}
+            for t in s.execute(select(Timer).where(Timer.case_id.in_(case_ids))).scalars():
+                if t.case_id in stored:
+                    stored[t.case_id].timers[t.id] = (t.due_at, t.attached_to)
+                if t.due_at <= now:
+                    due.setdefault(t.case_id, []).append(t)
+            for cid, tid in s.execute(select(OpenTask.case_id, OpenTask.id).where(OpenTask.case_id.in_(case_ids))):
+                if cid in stored:
+                    stored[cid].tasks.add(tid)
+            for case in cases:
+                try:
+                    lv = self._loaded_id(s, case.process_version_id)
+                    wf = self._load(case, lv)
+                    self._advance(wf)
+                    fired = due.get(case.id, [])
+                    plan = self._plan(s, case, wf, lv, stored[case.id],
+                                      {t.attached_to for t in fired if t.attached_to})
+                except EngineError as exc:
+                    skip.add(case.id)
+                    _log.error("timer sweep: case %s not advanced: %s", case.id, exc.message)
+                    continue
+                still_due = {t["id"] for t in plan.all_timers if t["due_at"] <= now}
+                if still_due:
+                    skip.add(case.id)   # SpiffWorkflow did not fire it: not again in this sweep
+                plan.events = [audit.Event(now, "timer-worker", "timer.fire", case.id, t.id,
+                                           {"event": t.event_name, "due_at": _aware(t.due_at).isoformat(),
+                                            "guarded_task": t.attached_to})
+                               for t in fired if t.id not in still_due]
+                plans.append(plan)
+            skip.update(set(case_ids) - {c.id for c in cases})
+        return plans
+
+    def _apply_timer_plans(self, plans: list[_Plan], now: dt.datetime, skip: set[str]) -> int:
+        """Write a batch of timer plans in one transaction; cases changed since they were read are skipped."""
+        with self.db.write() as s:
+            applied = self._update_cases(s, plans)
+            written = {p.case.id for p in applied}
+            skip.update(p.case.id for p in plans if p.case.id not in written)
+            self._apply(s, applied)
+            audit.append_many(s, [e for p in applied for e in p.events])
+        return len(applied)
 
     # ------------------------------------------------------------------ reads
     def inbox(self, agency_id: int, *, claimed: str = "all", user_id: int | None = None,
@@ -399,11 +503,16 @@ class Engine:
             q = q.order_by(OpenTask.due_at.is_(None), OpenTask.due_at, OpenTask.created_at)
             return list(s.execute(q.limit(limit).offset(offset)).scalars())
 
-    def form_for(self, task: OpenTask):
-        """The form (validator) the task's process declares for it, or None for a confirm-only task."""
-        with self.db.read() as s:
-            case = require(s, Case, task.case_id, "hồ sơ / case")
-            lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
+    def form_for(self, task: OpenTask, case: Case | None = None):
+        """The form (validator) the task's process declares for it, or None for a confirm-only task
+        (``case``: the task's case when the caller has it; no query once the version is loaded)."""
+        version_id = case.process_version_id if case is not None and case.id == task.case_id else None
+        lv = self._versions.get(version_id) if version_id is not None else None
+        if lv is None:
+            with self.db.read() as s:
+                if version_id is None:
+                    version_id = require(s, Case, task.case_id, "hồ sơ / case").process_version_id
+                lv = self._loaded_id(s, version_id)
         return lv.config.forms.get(task.task_name)
 
     def open_tasks(self, case_id: str) -> list[OpenTask]:
@@ -424,7 +533,7 @@ class Engine:
             case = s.get(Case, case_id)
             if case is None:
                 raise NotFound("không tìm thấy hồ sơ / case not found")
-            lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
+            lv = self._loaded_id(s, case.process_version_id)
             wf = self._load(case, lv)
         merged: dict = {}
         for task in sorted((t for t in wf.tasks.values() if t.state == TaskState.COMPLETED),
@@ -440,7 +549,7 @@ class Engine:
             if ot is None:
                 raise NotFound("không tìm thấy nhiệm vụ / task not found")
             case = require(s, Case, ot.case_id, "hồ sơ / case")
-            lv = self.loaded(require(s, ProcessVersion, case.process_version_id))
+            lv = self._loaded_id(s, case.process_version_id)
             wf = self._load(case, lv)
         task = wf.get_task_from_id(uuid.UUID(task_id))
         return dict(task.data) if task is not None else {}
@@ -490,33 +599,45 @@ class Engine:
 
     # ------------------------------------------------------------------ internals
     def _open_task_for_update(self, s: Session, task_id: str) -> OpenTask:
-        try:
-            uuid.UUID(str(task_id))
-        except ValueError:
-            raise NotFound("không tìm thấy nhiệm vụ / task not found") from None
+        _check_task_id(task_id)
         q = select(OpenTask).where(OpenTask.id == task_id)
         if not self.db.is_sqlite:
             q = q.with_for_update()
         ot = s.execute(q).scalar()
         if ot is None:
-            done = s.execute(select(CaseStep.user_name).where(CaseStep.task_id == task_id)).scalar()
-            if done is not None:
-                raise Conflict(f"nhiệm vụ đã được {done} hoàn thành / someone else ({done}) completed this task")
-            raise NotFound("không tìm thấy nhiệm vụ / task not found")
+            raise self._task_gone(s, task_id, None)
         return ot
+
+    @staticmethod
+    def _task_gone(s: Session, task_id: str, actor: Actor | None, still_open: bool = False) -> EngineError:
+        """Why a task cannot be acted on: completed by someone (named to its own agency), or unknown."""
+        done = s.execute(select(CaseStep.user_name, CaseStep.agency_id).where(CaseStep.task_id == task_id)).first()
+        if done is not None and (actor is None or actor.agency_id is None or actor.agency_id == done.agency_id):
+            return Conflict(f"nhiệm vụ đã được {done.user_name} hoàn thành / someone else ({done.user_name}) "
+                            f"completed this task")
+        if still_open:
+            return Conflict("nhiệm vụ không còn mở / the task is no longer open")
+        return NotFound("không tìm thấy nhiệm vụ / task not found")
 
     @staticmethod
     def _check_may_act(ot: OpenTask, actor: Actor) -> None:
         if actor.agency_id != ot.agency_id:
             raise Forbidden("nhiệm vụ này thuộc cơ quan khác / this task belongs to another agency")
 
-    def _lock_case(self, s: Session, case: Case) -> None:
-        """Bump the version iff nobody else did since we read it; otherwise ``Conflict``."""
-        result = s.execute(update(Case).where(Case.id == case.id, Case.version == case.version)
-                           .values(version=case.version + 1).execution_options(synchronize_session=False))
-        if getattr(result, "rowcount", 0) != 1:
-            raise Conflict("hồ sơ vừa được người khác cập nhật / the case was changed by someone else")
-        s.expire(case, ["version"])
+    def _case_for_update(self, s: Session, case_id: str) -> Case:
+        """The case, locked for this transaction (a row lock on PostgreSQL; SQLite write transactions are
+        exclusive). Every writer locks the case before its task and timer rows, so writers never deadlock."""
+        q = select(Case).where(Case.id == case_id)
+        if not self.db.is_sqlite:
+            q = q.with_for_update()
+        case = s.execute(q.execution_options(populate_existing=True)).scalar()
+        if case is None:
+            raise NotFound(f"không tìm thấy hồ sơ / case not found: {case_id}")
+        return case
+
+    def _loaded_id(self, s: Session, version_id: int) -> LoadedVersion:
+        cached = self._versions.get(version_id)
+        return cached if cached is not None else self.loaded(require(s, ProcessVersion, version_id))
 
     def _load(self, case: Case, lv: LoadedVersion) -> BpmnWorkflow:
         try:
@@ -532,8 +653,11 @@ class Engine:
             with using_clock(self.clock):
                 wf.refresh_timers()
                 wf.do_engine_steps()
-                wf.refresh_timers()
-                wf.do_engine_steps()
+                # do_engine_steps ends by refreshing timers: run on only if that made an event ready
+                for _ in range(_MAX_EXTRA_PASSES):
+                    if not any(t.state == TaskState.READY for t in wf.event_manager.tasks.values()):
+                        break
+                    wf.do_engine_steps()
         except SpiffWorkflowException as exc:
             raise WorkflowFailure(f"quy trình lỗi / process error: {exc}") from None
         except EngineError:
@@ -542,49 +666,122 @@ class Engine:
             raise WorkflowFailure(f"quy trình lỗi / process error: {type(exc).__name__}: {exc}") from None
 
     def _store(self, s: Session, case: Case, wf: BpmnWorkflow, lv: LoadedVersion,
-               escalated: set[str] | None = None) -> None:
+               escalated: set[str] | None = None, *, bump: bool = True, process_version_id: int | None = None,
+               before: _Stored | None = None) -> None:
+        """Write the case's new state, its open tasks and its waiting timers in the caller's transaction.
+
+        ``before``: the open tasks and timers of the state as loaded (``_stored_rows`` before running it),
+        which are the rows stored with it; only the difference is written. Without it they are read.
+        """
+        if before is None:
+            before = _Stored(set(), {}) if not bump else _Stored(
+                set(s.execute(select(OpenTask.id).where(OpenTask.case_id == case.id)).scalars()),
+                {tid: (due, None) for tid, due in s.execute(select(Timer.id, Timer.due_at)
+                                                            .where(Timer.case_id == case.id))})
+        plan = self._plan(s, case, wf, lv, before, escalated or set(), bump=bump,
+                          process_version_id=process_version_id)
+        if not self._update_case(s, plan):
+            raise Conflict("hồ sơ vừa được người khác cập nhật / the case was changed by someone else")
+        self._apply(s, [plan])
+
+    def _plan(self, s: Session, case: Case, wf: BpmnWorkflow, lv: LoadedVersion, before: _Stored,
+              escalated: set[str], *, bump: bool = True, process_version_id: int | None = None) -> _Plan:
+        """The rows a case's new workflow state implies: open tasks and timers to add and drop, case columns."""
         now = self.now()
         cfg = lv.config
-        ready = [t for t in wf.get_tasks(state=TaskState.READY, manual=True)]
-        existing = {ot.id: ot for ot in s.execute(select(OpenTask).where(OpenTask.case_id == case.id)).scalars()}
-        keep = set()
+        existing = before.tasks
+        keep: set[str] = set()
+        new_rows = []
         commune_now = case.commune_code
-        for task in ready:
+        for task in _ready_manual(wf):
             tid = str(task.id)
             keep.add(tid)
             commune = task.data.get(cfg.commune_field) or case.commune_code
             commune_now = commune
-            ot = existing.get(tid)
-            if ot is None:
-                agency_type = self._agency_type(lv, task)
-                agency_id = self._agency_for(s, agency_type, commune, task.task_spec.name)
-                name = task_key(task)
-                rule_name = cfg.task_deadlines.get(name)
-                due_at = self._task_due(cfg, rule_name, task.data)
-                s.add(OpenTask(id=tid, case_id=case.id, task_name=name,
-                               title=task.task_spec.bpmn_name or task.task_spec.name, lane=task.task_spec.lane,
-                               agency_type=agency_type, agency_id=agency_id, commune_code=commune,
-                               due_at=due_at, deadline_rule=rule_name, created_at=now))
-            elif escalated and tid in escalated:
-                ot.escalated_at = now
-        for tid, ot in existing.items():
-            if tid not in keep:
-                s.delete(ot)
-        s.execute(delete(Timer).where(Timer.case_id == case.id))
-        for timer_task, due_at, attached in _waiting_timers(wf):
-            s.add(Timer(id=str(timer_task.id), case_id=case.id, event_name=timer_task.task_spec.name,
-                        attached_to=attached, due_at=due_at))
+            if tid in existing:
+                continue
+            agency_type = self._agency_type(lv, task)
+            name = task_key(task)
+            rule_name = cfg.task_deadlines.get(name)
+            new_rows.append({"id": tid, "case_id": case.id, "task_name": name,
+                             "title": task.task_spec.bpmn_name or task.task_spec.name, "lane": task.task_spec.lane,
+                             "agency_type": agency_type,
+                             "agency_id": self._agency_for(s, agency_type, commune, task.task_spec.name),
+                             "commune_code": commune, "due_at": self._task_due(cfg, rule_name, task.data),
+                             "deadline_rule": rule_name, "claimed_by": None, "claimed_at": None,
+                             "escalated_at": None, "created_at": now})
+        timers = {str(t.id): {"id": str(t.id), "case_id": case.id, "event_name": t.task_spec.name,
+                              "attached_to": attached, "due_at": due_at, "leased_by": None, "leased_until": None}
+                  for t, due_at, attached in _waiting_timers(wf)}
+        unchanged = {tid for tid, row in timers.items() if tid in before.timers
+                     and before.timers[tid][0] == row["due_at"]}
         serializer.compact(wf)
-        case.state = serializer.dump_state(wf)
-        case.serializer_version = serializer.VERSION
-        case.updated_at = now
+        values: dict[str, Any] = {"state": serializer.dump_state(wf), "serializer_version": serializer.VERSION,
+                                  "updated_at": now, "version": case.version + (1 if bump else 0),
+                                  "process_version_id": process_version_id or case.process_version_id,
+                                  "commune_code": case.commune_code, "province_code": case.province_code,
+                                  "status": case.status, "closed_at": case.closed_at}
         if commune_now != case.commune_code:
-            new_commune = s.get(Commune, commune_now)
+            new_commune = self._commune(s, commune_now)
             if new_commune is not None:
-                case.commune_code, case.province_code = new_commune.code, new_commune.province_code
+                values["commune_code"], values["province_code"] = new_commune
         if wf.is_completed():
-            case.status, case.closed_at = "closed", now
-        s.flush()
+            values["status"], values["closed_at"] = "closed", now
+        return _Plan(case, values, existing - keep, escalated & existing & keep, new_rows,
+                     drop_timers=set(before.timers) - unchanged,
+                     timers=[row for tid, row in timers.items() if tid not in unchanged], all_timers=list(timers.values()))
+
+    def _commune(self, s: Session, code: str) -> tuple[str, str] | None:
+        row = s.get(Commune, code)
+        return (row.code, row.province_code) if row is not None else None
+
+    @staticmethod
+    def _update_case(s: Session, plan: _Plan) -> bool:
+        """Update the case row at the version it was read at; False if someone changed it since."""
+        case = plan.case
+        result = s.execute(update(_CASES).where(_CASES.c.id == case.id, _CASES.c.version == case.version)
+                           .values(**plan.values))
+        if getattr(result, "rowcount", 0) != 1:
+            return False
+        for key, value in plan.values.items():
+            set_committed_value(case, key, value)
+        return True
+
+    def _update_cases(self, s: Session, plans: list[_Plan]) -> list[_Plan]:
+        """Update a batch of case rows, each only at the version it was read at: the batch's rows are
+        locked (in id order, so two sweepers never deadlock), checked, and written in one executemany."""
+        q = select(_CASES.c.id, _CASES.c.version).where(_CASES.c.id.in_([p.case.id for p in plans]))
+        if not self.db.is_sqlite:
+            q = q.order_by(_CASES.c.id).with_for_update()
+        current = {row.id: row.version for row in s.execute(q)}
+        applied = [p for p in plans if current.get(p.case.id) == p.case.version]
+        if applied:
+            s.execute(_UPDATE_CASE, [dict(p.values, b_id=p.case.id) for p in applied])
+        for plan in applied:
+            for key, value in plan.values.items():
+                set_committed_value(plan.case, key, value)
+        return applied
+
+    def _apply(self, s: Session, plans: list[_Plan]) -> None:
+        """The open-task and timer rows of several planned cases, in a few set-based statements."""
+        if not plans:
+            return
+        now = self.now()
+        gone = [tid for p in plans for tid in p.drop]
+        if gone:
+            s.execute(delete(_TASKS).where(_TASKS.c.id.in_(gone)))
+        flagged = [tid for p in plans for tid in p.escalate]
+        if flagged:
+            s.execute(update(_TASKS).where(_TASKS.c.id.in_(flagged)).values(escalated_at=now))
+        new_rows = [row for p in plans for row in p.new_tasks]
+        if new_rows:
+            s.execute(insert(_TASKS), new_rows)
+        gone_timers = [tid for p in plans for tid in p.drop_timers]
+        if gone_timers:
+            s.execute(delete(_TIMERS).where(_TIMERS.c.id.in_(gone_timers)))
+        timers = [row for p in plans for row in p.timers]
+        if timers:
+            s.execute(insert(_TIMERS), timers)
 
     def _agency_type(self, lv: LoadedVersion, task) -> str:
         process_id = task.workflow.spec.name
@@ -629,16 +826,44 @@ class Engine:
         return rule.due(parse_instant(start), self.work_calendar())
 
 
+def _check_task_id(task_id: str) -> None:
+    try:
+        uuid.UUID(str(task_id))
+    except ValueError:
+        raise NotFound("không tìm thấy nhiệm vụ / task not found") from None
+
+
 def task_key(task) -> str:
     """The BPMN element id of a task (loop and multi-instance children share their parent's id)."""
     return getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+
+
+def _all_tasks(wf: BpmnWorkflow):
+    """Every task of the case, its subprocesses' included, in creation order: a flat scan of the task
+    dicts (``get_tasks`` walks the tree, resolving each parent by id; several times dearer)."""
+    yield from wf.tasks.values()
+    for sub in wf.subprocesses.values():
+        yield from sub.tasks.values()
+
+
+def _ready_manual(wf: BpmnWorkflow) -> list:
+    """The case's READY user tasks (``wf.get_tasks(state=READY, manual=True)``, without the tree walk)."""
+    return [t for t in _all_tasks(wf) if t.state == TaskState.READY and t.task_spec.manual]
+
+
+def _stored_rows(wf: BpmnWorkflow) -> _Stored:
+    """The open-task and timer rows a stored state has (what ``_store`` wrote for it)."""
+    return _Stored({str(t.id) for t in _ready_manual(wf)},
+                   {str(t.id): (due, attached) for t, due, attached in _waiting_timers(wf)})
 
 
 def _waiting_timers(wf: BpmnWorkflow):
     """(timer task, due instant, guarded task id or None) for every waiting timer event."""
     from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 
-    for task in wf.get_tasks(state=TaskState.WAITING):
+    for task in _all_tasks(wf):
+        if task.state != TaskState.WAITING:
+            continue
         spec = task.task_spec
         if not isinstance(spec, CatchingEvent) or not isinstance(spec.event_definition, TimerEventDefinition):
             continue

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from engine import audit
 from engine import serializer
-from engine.db import require
 from engine.errors import Conflict
 from engine.errors import NotFound
 from engine.loader import BPMN
@@ -127,7 +126,7 @@ def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Act
     results = []
     for case_id in case_ids:
         with engine.db.write() as s:
-            case = require(s, Case, case_id, "hồ sơ / case")
+            case = engine._case_for_update(s, case_id)
             if case.process_version_id != from_version or case.status != "open":
                 continue
             state = json.loads(case.state)
@@ -140,12 +139,10 @@ def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Act
             if dry_run:
                 results.append(MoveResult(case.reference, case.id, True, "có thể chuyển / can move (dry run)"))
                 continue
-            engine._lock_case(s, case)
             wf = serializer.load_state(json.dumps(state), case.serializer_version, target.bundle.spec,
                                        target.bundle.subprocess_specs, target.script_engine)
             _repredict(wf)
-            case.process_version_id = dst.id
-            engine._store(s, case, wf, target)
+            engine._store(s, case, wf, target, process_version_id=dst.id)
             audit.append(s, engine.now(), actor.label, "case.migrate", case_id=case.id,
                          detail={"from_version": src.version, "to_version": dst.version})
             results.append(MoveResult(case.reference, case.id, True, "đã chuyển / moved"))

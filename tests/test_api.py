@@ -135,3 +135,20 @@ def test_session_auth_needs_csrf_for_writes(app):
     assert client.get("/api/v1/tasks").status_code == 200
     assert client.post("/api/v1/reports", json=REPORT).status_code == 400
     assert client.post("/api/v1/reports", json=REPORT, headers={"X-CSRFToken": token}).status_code == 201
+
+
+def test_a_lost_database_connection_is_a_503_with_nothing_written(api, engine, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    case = api("post", "/reports", "tongdai111", json=REPORT).get_json()
+    task = api("get", "/tasks", "canbo.x01").get_json()["tasks"][0]
+
+    def lost(*args, **kwargs):
+        raise OperationalError("UPDATE cases", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(engine, "complete", lost)
+    res = api("post", f"/tasks/{task['id']}/complete", "canbo.x01", json={"data": HIGH})
+    assert res.status_code == 503 and res.get_json()["error"] == "database_unavailable"
+    monkeypatch.undo()
+    assert [t["id"] for t in api("get", "/tasks", "canbo.x01").get_json()["tasks"]] == [task["id"]]
+    assert api("get", f"/cases/{case['case_id']}", "canbo.x01").status_code == 200

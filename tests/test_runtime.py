@@ -289,3 +289,32 @@ def test_calendar_override_moves_a_working_day_deadline(engine, as_user):
     complete(engine, other.id, "initial_assessment", as_user("canbo.x01"))
     assert open_task(engine, other.id, "specific_assessment").due_at == dt.datetime(
         2026, 12, 1, 16, 59, 59, tzinfo=dt.timezone.utc)
+
+
+def test_a_case_changed_during_a_sweep_is_fired_once_by_the_next_sweep(engine, as_user, clock, monkeypatch):
+    """The sweep runs SpiffWorkflow outside its write; a case written meanwhile is skipped, not fired
+    twice, and its lease is given back so the next sweep fires it at once."""
+    from sqlalchemy import update
+
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    clock.advance(dt.timedelta(hours=13))
+    plans = engine._timer_plans
+
+    def racing_plans(case_ids, now, skip):
+        result = plans(case_ids, now, skip)
+        with engine.db.write() as s:     # someone else writes the case between the read and the write
+            s.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1))
+        return result
+
+    monkeypatch.setattr(engine, "_timer_plans", racing_plans)
+    assert engine.fire_due_timers() == 0
+    with engine.db.read() as s:
+        leases = list(s.execute(select(Timer.leased_by).where(Timer.case_id == case.id)).scalars())
+    assert leases and all(lease is None for lease in leases)
+    monkeypatch.undo()
+    assert engine.fire_due_timers() == 1
+    assert [t.task_name for t in engine.open_tasks(case.id)].count("escalate_response_overdue") == 1
+    with engine.db.read() as s:
+        fired = s.execute(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "timer.fire", AuditEvent.case_id == case.id)).scalar()
+    assert fired == 1

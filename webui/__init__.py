@@ -62,10 +62,6 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
 
         app.register_blueprint(testclock.bp)
 
-    @app.before_request
-    def _session_timeout():
-        flask_session.permanent = True
-
     @app.after_request
     def _security_headers(resp):
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -12,16 +12,19 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
+from sqlalchemy import bindparam
 from sqlalchemy import select
 
 from engine import audit
 from engine.accounts import check_password
 from engine.models import Agency
+from engine.models import ApiToken
 from engine.models import User
 from engine.runtime import Actor
 from webui.extensions import login_manager
@@ -64,13 +67,34 @@ def load_login_user(user_id: int) -> LoginUser | None:
     from webui import get_engine
 
     with get_engine().db.read() as s:
-        user = s.get(User, user_id)
-        if user is None or not user.active:
-            return None
-        agency = s.get(Agency, user.agency_id) if user.agency_id else None
-        return LoginUser(user.id, user.username, user.full_name, user.role, user.agency_id,
-                         agency.name if agency else "", agency.agency_type if agency else None,
-                         agency.commune_code if agency else None, agency.province_code if agency else None)
+        row = s.execute(_USER, {"user_id": user_id}).first()
+    return _login_user(row)
+
+
+def _login_user(row) -> LoginUser | None:
+    if row is None:
+        return None
+    return LoginUser(row.id, row.username, row.full_name, row.role, row.agency_id, row.agency_name or "",
+                     row.agency_type, row.commune_code, row.province_code)
+
+
+def load_token_user(token_hash: str) -> LoginUser | None:
+    """The active user an unrevoked API token belongs to (one query: token, user and agency)."""
+    from webui import get_engine
+
+    with get_engine().db.read() as s:
+        row = s.execute(_TOKEN_USER, {"token_hash": token_hash}).first()
+    return _login_user(row)
+
+
+# an active user with their agency (one query per request)
+_USER_COLUMNS = select(User.id, User.username, User.full_name, User.role, User.agency_id,
+                       Agency.name.label("agency_name"), Agency.agency_type, Agency.commune_code,
+                       Agency.province_code).outerjoin(Agency, Agency.id == User.agency_id)
+_USER = _USER_COLUMNS.where(User.id == bindparam("user_id"), User.active.is_(True))
+_TOKEN_USER = (_USER_COLUMNS.join(ApiToken, ApiToken.user_id == User.id)
+               .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False),
+                      User.active.is_(True)))
 
 
 @login_manager.user_loader
@@ -131,6 +155,7 @@ def login():
             if user is not None and user.active and check_password(user.password_hash, password):
                 for k in keys:
                     _throttle().clear(k)
+                session.permanent = True   # expires after PERMANENT_SESSION_LIFETIME without a request
                 login_user(load_login_user(user.id))
                 with engine.db.write() as s:
                     audit.append(s, engine.now(), user.username, "auth.login", detail={"ip": request.remote_addr})

@@ -321,13 +321,22 @@ def timers_run(once, interval):
     def _stop(*_):
         stop["flag"] = True
 
+    from sqlalchemy.exc import OperationalError
+
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     while True:
         from workflows.reporting import ensure_report_reminders
 
-        ensure_report_reminders(engine)
-        fired = engine.fire_due_timers()
+        try:
+            ensure_report_reminders(engine)
+            fired = engine.fire_due_timers()
+        except OperationalError as exc:   # the database restarted or is unreachable: wait and retry
+            if once:
+                raise
+            click.echo(f"{dt.datetime.now(dt.timezone.utc).isoformat()} database unavailable, retrying: "
+                       f"{str(exc.orig).strip()}", err=True)
+            fired = 0
         if once:
             click.echo(f"fired timers of {fired} case(s)")
             return

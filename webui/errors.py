@@ -6,6 +6,7 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict
@@ -56,6 +57,14 @@ def init_app(app):
         if _wants_json():
             return jsonify({"error": exc.name, "message": msg}), exc.code
         return render_template("error.html", code=exc.code, message=msg), exc.code
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(exc: OperationalError):
+        app.logger.error("database unavailable: %s", exc.orig)
+        msg = "Cơ sở dữ liệu tạm thời không kết nối được; thao tác chưa được ghi. Vui lòng thử lại."
+        if _wants_json():
+            return jsonify({"error": "database_unavailable", "message": msg}), 503
+        return render_template("error.html", code=503, message=msg), 503
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

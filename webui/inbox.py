@@ -14,6 +14,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
+from sqlalchemy import bindparam
+from sqlalchemy import select
 
 from engine import audit
 from engine.errors import Conflict
@@ -57,6 +59,10 @@ def index():
                            claimed=claimed, commune=commune or "", task_filter=task_name or "")
 
 
+_TASK_AND_CASE = (select(OpenTask, Case).join(Case, Case.id == OpenTask.case_id)
+                  .where(OpenTask.id == bindparam("task_id")))
+
+
 def _task_or_404(task_id: str) -> tuple[OpenTask, Case]:
     engine = _engine()
     try:
@@ -64,10 +70,10 @@ def _task_or_404(task_id: str) -> tuple[OpenTask, Case]:
     except ValueError:
         return None, None
     with engine.db.read() as s:
-        ot = s.get(OpenTask, task_id)
-        if ot is None or ot.agency_id != current_user.agency_id:
-            return None, None
-        return ot, s.get(Case, ot.case_id)
+        row = s.execute(_TASK_AND_CASE, {"task_id": task_id}).first()
+    if row is None or row[0].agency_id != current_user.agency_id:
+        return None, None
+    return row[0], row[1]
 
 
 @bp.route("/tasks/<task_id>", methods=["GET", "POST"])
@@ -81,7 +87,7 @@ def task(task_id: str):
             flash(_("Nhiệm vụ này đã được %(user)s hoàn thành.", user=steps[0].user_name), "warning")
             return redirect(url_for("inbox.index"))
         abort(404)
-    form = engine.form_for(ot) or NO_FORM
+    form = engine.form_for(ot, case) or NO_FORM
     errors: dict = {}
     values: dict = {}
     if request.method == "POST":

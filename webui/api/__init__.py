@@ -16,16 +16,13 @@ from flask import jsonify
 from flask import request
 from flask_login import current_user
 from marshmallow import ValidationError
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engine import audit
-from engine.errors import Conflict
+from engine.errors import Forbidden
 from engine.errors import InvalidTaskData
 from engine.errors import NotFound
-from engine.models import ApiToken
 from engine.models import Case
-from engine.models import CaseStep
 from engine.models import OpenTask
 from webui.access import can_intake
 from webui.access import case_scope
@@ -37,6 +34,17 @@ from webui.api.schemas import TaskDetailSchema
 from webui.api.schemas import TaskListSchema
 from webui.extensions import csrf
 from workflows.child_protection.process import open_case
+
+
+class _SCHEMAS:
+    """One instance of each schema (marshmallow schemas keep no per-call state; building one is costly)."""
+
+    CreatedCaseSchema = CreatedCaseSchema()
+    TaskListSchema = TaskListSchema()
+    TaskDetailSchema = TaskDetailSchema()
+    CompleteSchema = CompleteSchema()
+    CaseSchema = CaseSchema()
+
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -63,7 +71,7 @@ def token_hash(token: str) -> str:
 
 @bp.before_request
 def _authenticate():
-    from webui.auth import load_login_user
+    from webui.auth import load_token_user
 
     header = request.headers.get("Authorization", "")
     if request.endpoint == "api.openapi":
@@ -72,10 +80,7 @@ def _authenticate():
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return error(401, "unauthorized", "Authorization must be 'Bearer <token>'")
-        with _engine().db.read() as s:
-            row = s.execute(select(ApiToken).where(ApiToken.token_hash == token_hash(token.strip()),
-                                                   ApiToken.revoked.is_(False))).scalar()
-        user = load_login_user(row.user_id) if row is not None else None
+        user = load_token_user(token_hash(token.strip()))
         if user is None:
             return error(401, "unauthorized", "unknown or revoked token")
         g.api_user = user
@@ -162,7 +167,7 @@ def _replayed(previous, digest: str):
 
 def _created(case: Case, status: int):
     others = _engine().open_cases_for_child(case.child_key, exclude=case.id)
-    body = CreatedCaseSchema().dump({"case_id": case.id, "reference": case.reference,
+    body = _SCHEMAS.CreatedCaseSchema.dump({"case_id": case.id, "reference": case.reference,
                                      "received_at": case.received_at,
                                      "existing_open_cases": [c.reference for c in others]})
     return jsonify(body), status
@@ -188,7 +193,7 @@ def list_tasks():
                          offset=(page - 1) * PAGE, task_name=request.args.get("task") or None,
                          commune=request.args.get("commune") or None)
     now = engine.now()
-    return jsonify(TaskListSchema().dump({"tasks": [_task_dict(t, now) for t in tasks[:PAGE]], "page": page,
+    return jsonify(_SCHEMAS.TaskListSchema.dump({"tasks": [_task_dict(t, now) for t in tasks[:PAGE]], "page": page,
                                           "has_next": len(tasks) > PAGE}))
 
 
@@ -218,7 +223,7 @@ def get_task(task_id: str):
                      detail={"via": "api"})
     body = dict(_task_dict(t, engine.now()), case_version=case.version, form=fields,
                 case=visible_data(engine.task_data(task_id), _user()))
-    return jsonify(TaskDetailSchema().dump(body))
+    return jsonify(_SCHEMAS.TaskDetailSchema.dump(body))
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -240,20 +245,15 @@ def complete(task_id: str):
     """Complete a task with its form data; 409 if someone else completed it or the case changed."""
     body = _json_body()
     try:
-        req = CompleteSchema().load(body)
+        req = _SCHEMAS.CompleteSchema.load(body)
     except ValidationError as exc:
         raise InvalidTaskData({k: v if isinstance(v, list) else [str(v)] for k, v in exc.messages.items()}) from None
     engine = _engine()
     try:
-        _own_task(task_id)
-    except NotFound:
-        with engine.db.read() as s:
-            done = s.execute(select(CaseStep).where(CaseStep.task_id == task_id)).scalar()
-        if done is not None and done.agency_id == _user().agency_id:
-            raise Conflict(f"nhiệm vụ đã được {done.user_name} hoàn thành / already completed by {done.user_name}") from None
-        raise
-    case = engine.complete_task(task_id, req["data"], _user().actor, expected_version=req["case_version"])
-    return _case_response(engine.get_case(case.id), "full", with_data=False)
+        case, tasks = engine.complete(task_id, req["data"], _user().actor, expected_version=req["case_version"])
+    except Forbidden:   # another agency's task: as if it did not exist
+        raise NotFound("không tìm thấy nhiệm vụ / task not found") from None
+    return _case_response(case, "full", with_data=False, tasks=tasks)
 
 
 def _scoped_case(case_id: str) -> tuple[Case | None, str | None]:
@@ -301,14 +301,14 @@ def link_case(case_id: str):
     return jsonify({"linked": [c.reference for c in engine.linked_cases(case.id)], "created": created}), 201
 
 
-def _case_response(case: Case, scope: str, with_data: bool = True):
+def _case_response(case: Case, scope: str, with_data: bool = True, tasks: list[OpenTask] | None = None):
     """The case summary; after a completion the data is left out (GET /cases/{id} has it) so the
     action costs one workflow load, not two."""
     engine = _engine()
     now = engine.now()
     data = visible_data(engine.case_data(case.id), _user()) if with_data else {}
-    tasks = [_task_dict(t, now) for t in engine.open_tasks(case.id)]
-    return jsonify(CaseSchema().dump({"id": case.id, "reference": case.reference, "status": case.status,
+    tasks = [_task_dict(t, now) for t in (engine.open_tasks(case.id) if tasks is None else tasks)]
+    return jsonify(_SCHEMAS.CaseSchema.dump({"id": case.id, "reference": case.reference, "status": case.status,
                                       "commune_code": case.commune_code, "received_at": case.received_at,
                                       "version": case.version, "open_tasks": tasks, "data": data}))
 
