@@ -1,0 +1,111 @@
+"""BVTE's state serializer restores exactly what SpiffWorkflow's own converters restore, only cheaper."""
+
+import datetime as dt
+from decimal import Decimal
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.util.task import TaskState
+
+from engine import serializer
+from engine.models import Case
+from workflows.child_protection.process import open_case
+from workflows.child_protection.samples import REPORT
+from workflows.child_protection.samples import actor_for
+from workflows.child_protection.samples import complete
+
+PATH = [("initial_assessment", "canbo.x01", {}), ("specific_assessment", "canbo.x01", {}),
+        ("draft_plan", "canbo.x01", {"refer_police": True}), ("approve_plan", "chutich.x01", {}),
+        ("police_acknowledge", "congan.x01", {}), ("police_report_outcome", "congan.x01", {}),
+        ("review_visit", "canbo.x01", {"review_outcome": "continue"}),
+        ("review_visit", "canbo.x01", {"review_outcome": "close"})]
+
+
+def _stock_serializer() -> BpmnWorkflowSerializer:
+    """The same configuration with SpiffWorkflow's own task converter."""
+    from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+    from SpiffWorkflow.task import Task
+
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = serializer._SpeclessWorkflowConverter
+    config[Task] = TaskConverter
+    registry = BpmnWorkflowSerializer.configure(config)
+    registry.register(dt.date, lambda v: {"value": v.isoformat()}, lambda d: dt.date.fromisoformat(d["value"]))
+    registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]))
+    return BpmnWorkflowSerializer(registry)
+
+
+def _restore(ser, state, lv):
+    import json
+
+    dct = json.loads(state)
+    dct["spec"], dct["subprocess_specs"] = lv.bundle.spec, lv.bundle.subprocess_specs
+    return ser.from_dict(dct)
+
+
+def _tasks(wf):
+    yield from wf.tasks.values()
+    for sub in wf.subprocesses.values():
+        yield from sub.tasks.values()
+
+
+def _same(ours, stock):
+    a, b = list(_tasks(ours)), list(_tasks(stock))
+    assert [t.id for t in a] == [t.id for t in b]
+    for x, y in zip(a, b, strict=True):
+        assert type(x.id) is UUID and type(x._parent) in (UUID, type(None))
+        assert (x._parent, x._children, x.state, x.task_spec.name, x.triggered, x.last_state_change) == \
+               (y._parent, y._children, y.state, y.task_spec.name, y.triggered, y.last_state_change)
+        assert x.data == y.data and x.internal_data == y.internal_data
+        assert all(type(x.data[k]) is type(y.data[k]) for k in x.data)
+        assert x.data is not x.parent.data if x.parent is not None else True
+    assert set(ours.event_manager.tasks) == set(stock.event_manager.tasks)
+    assert serializer.dump_state(ours) == serializer.dump_state(stock) == _stock_dump(stock)
+
+
+def _stock_dump(wf):
+    import json
+
+    ser = _stock_serializer()
+    ser.registry._encoder_mode = True
+    return json.dumps(ser.to_dict(wf), cls=ser._encoder_cls, separators=(",", ":"))
+
+
+def test_restore_matches_spiffworkflow_at_every_step_of_a_case(sqlite_engine):
+    eng = sqlite_engine
+    case = open_case(eng, dict(REPORT, urgency="non_emergency"), actor_for(eng, "tongdai111"))
+    stock = _stock_serializer()
+    states = []
+    for name, user, extra in PATH:
+        with eng.db.read() as s:
+            row = s.get(Case, case.id)
+            states.append((row.state, eng._loaded_id(s, row.process_version_id)))
+        complete(eng, case.id, name, actor_for(eng, user), **extra)
+    assert any('"subprocesses":{}' not in state for state, _ in states)    # call activities were entered
+    for state, lv in states:
+        _same(_restore(serializer.SERIALIZER, state, lv), _restore(stock, state, lv))
+
+
+def test_restored_task_data_is_not_shared_with_the_parent(sqlite_engine):
+    eng = sqlite_engine
+    case = open_case(eng, dict(REPORT, urgency="non_emergency"), actor_for(eng, "tongdai111"))
+    with eng.db.read() as s:
+        row = s.get(Case, case.id)
+        wf = eng._load(row, eng._loaded_id(s, row.process_version_id))
+    ready = next(t for t in _tasks(wf) if t.state == TaskState.READY and t.task_spec.manual)
+    parent = ready.parent
+    assert isinstance(parent.data["abuse_forms"], list)
+    assert ready.data["abuse_forms"] == parent.data["abuse_forms"]
+    ready.data["abuse_forms"].append("changed")
+    ready.data["child_name"] = "changed"
+    assert "changed" not in parent.data["abuse_forms"] and parent.data.get("child_name") != "changed"
+
+
+def test_malformed_task_id_is_refused():
+    import pytest
+
+    with pytest.raises(ValueError):
+        serializer._uuid("not-a-uuid")
+    assert serializer._uuid("12345678-1234-5678-1234-567812345678") == UUID("12345678-1234-5678-1234-567812345678")
