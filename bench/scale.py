@@ -217,17 +217,18 @@ def bench_sweep_due(data: Data, n_due: int) -> dict:
     env = dict(os.environ, DATABASE_URL=data.url)
     t0 = time.perf_counter()
     workers = [subprocess.Popen([sys.executable, "-m", "webui.cli", "timers", "run", "--once"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL) for _ in range(2)]
-    for w in workers:
-        w.wait()
+                                stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [w.communicate()[0] for w in workers]
     elapsed = time.perf_counter() - t0
+    # each worker prints "fired timers of N case(s) in S s": the sweep itself, without process start-up
+    sweep = max(float(m.group(1)) for m in (re.search(r"in ([0-9.]+) s", o) for o in outputs) if m)
     with data.db.read() as s:
         fired = s.execute(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "timer.fire", AuditEvent.case_id.in_(ids[:5000]))).scalar()
         esc = s.execute(select(func.count()).select_from(OpenTask).where(
             OpenTask.task_name == "escalate_response_overdue", OpenTask.case_id.in_(ids[:5000]))).scalar()
     sample = min(len(ids), 5000)
-    return {"seconds": elapsed, "fired_once": fired == sample and esc == sample, "n": n_due}
+    return {"seconds": elapsed, "sweep": sweep, "fired_once": fired == sample and esc == sample, "n": n_due}
 
 
 def free_port() -> int:
@@ -412,7 +413,8 @@ def main() -> None:
                      "≤ 20 ms"))
         n_due = 1_000 if args.quick else 10_000
         sweep = bench_sweep_due(data, n_due)
-        rows.append((f"5. sweep, {n_due:,} due, 2 workers ({label})", f"{sweep['seconds']:.1f} s",
+        rows.append((f"5. sweep, {n_due:,} due, 2 workers ({label})",
+                     f"{sweep['sweep']:.1f} s ({sweep['seconds']:.1f} s with process start-up)",
                      f"≤ 10 s; exactly once: {'yes' if sweep['fired_once'] else 'NO'}"))
         http_res = bench_http(data, 100 if args.quick else 300)
         rows.append((f"2. HTTP complete p50 / p95 ({label})", f"{ms(http_res['p50'])} / {ms(http_res['p95'])}",

@@ -328,6 +328,7 @@ def timers_run(once, interval):
     while True:
         from workflows.reporting import ensure_report_reminders
 
+        started = time.monotonic()
         try:
             ensure_report_reminders(engine)
             fired = engine.fire_due_timers()
@@ -338,7 +339,7 @@ def timers_run(once, interval):
                        f"{str(exc.orig).strip()}", err=True)
             fired = 0
         if once:
-            click.echo(f"fired timers of {fired} case(s)")
+            click.echo(f"fired timers of {fired} case(s) in {time.monotonic() - started:.2f} s")
             return
         if fired:
             click.echo(f"{dt.datetime.now(dt.timezone.utc).isoformat()} fired timers of {fired} case(s)")
