@@ -316,11 +316,12 @@ class Engine:
 
     def complete_task(self, task_id: str, data: dict, actor: Actor, expected_version: int | None = None) -> Case:
         """Validate ``data`` with the task's form, complete it and run the case on; one transaction."""
-        return self.complete(task_id, data, actor, expected_version)[0]
+        return self.complete(task_id, data, actor, expected_version, with_tasks=False)[0]
 
-    def complete(self, task_id: str, data: dict, actor: Actor,
-                 expected_version: int | None = None) -> tuple[Case, list[OpenTask]]:
-        """``complete_task``, also returning the case's open tasks as the same transaction left them."""
+    def complete(self, task_id: str, data: dict, actor: Actor, expected_version: int | None = None,
+                 *, with_tasks: bool = True) -> tuple[Case, list[OpenTask]]:
+        """``complete_task``, also returning the case's open tasks as the same transaction left them
+        (``with_tasks=False``: an empty list, one query fewer)."""
         now = self.now()
         _check_task_id(task_id)
         with self.db.write() as s:
@@ -360,7 +361,7 @@ class Engine:
             self._store(s, case, wf, lv, before=before)
             audit.append(s, now, actor.label, "task.complete", case_id=case.id, task_id=task_id,
                          detail={"task": ot.task_name, "fields": sorted(clean), "data": clean})
-            tasks = list(s.execute(_CASE_TASKS, {"case_id": case.id}).scalars())
+            tasks = list(s.execute(_CASE_TASKS, {"case_id": case.id}).scalars()) if with_tasks else []
         return case, tasks
 
     def claim(self, task_id: str, actor: Actor) -> None:
