@@ -22,6 +22,7 @@ from engine.errors import Conflict
 from engine.errors import InvalidTaskData
 from engine.errors import NotFound
 from engine.models import Case
+from engine.models import CaseStep
 from engine.models import OpenTask
 from webui.access import form_to_data
 from webui.access import visible_data
@@ -118,10 +119,6 @@ def task(task_id: str):
 
 
 def _done_steps(task_id):
-    from sqlalchemy import select
-
-    from engine.models import CaseStep
-
     with _engine().db.read() as s:
         return list(s.execute(select(CaseStep).where(CaseStep.task_id == task_id)).scalars())
 
