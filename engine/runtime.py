@@ -287,7 +287,7 @@ class Engine:
                             "incident_commune": incident_commune,
                             "residence_commune": residence_commune or incident_commune,
                             lv.config.commune_field: incident_commune})
-            wf = BpmnWorkflow(lv.bundle.spec, lv.bundle.subprocess_specs, script_engine=lv.script_engine)
+            wf = serializer.Workflow(lv.bundle.spec, lv.bundle.subprocess_specs, script_engine=lv.script_engine)
             wf.get_next_task(state=TaskState.READY).data.update(payload)
             self._advance(wf)
             case = Case(id=case_id, reference=reference or _reference(commune.code, now), process_version_id=version.id,

@@ -25,7 +25,76 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
 
+class Workflow(BpmnWorkflow):
+    """SpiffWorkflow's ``BpmnWorkflow`` whose engine steps find the READY tasks with ``_ready_tasks``.
+
+    ``_do_engine_steps`` is SpiffWorkflow 3.x's own, line for line, except for that one call: its
+    ``get_tasks(state=READY)`` goes through a general-purpose filtering iterator, a fifth of the CPU of
+    firing a timer. States are saved under SpiffWorkflow's type name, so either class restores them.
+    """
+
+    def _do_engine_steps(self, will_complete_task=None, did_complete_task=None):
+
+        def update_workflow(wf):
+            count = 0
+            for task in _ready_tasks(wf):
+                if not task.task_spec.manual:
+                    if will_complete_task is not None:
+                        will_complete_task(task)
+                    task.run()
+                    count += 1
+                    if did_complete_task is not None:
+                        did_complete_task(task)
+            return count
+
+        active_subprocesses = self.get_active_subprocesses()
+        for subprocess in sorted(active_subprocesses, key=lambda v: v.depth, reverse=True):
+            count = None
+            while count is None or count > 0:
+                count = update_workflow(subprocess)
+            if subprocess.parent_task_id is not None:
+                task = self.get_task_from_id(subprocess.parent_task_id)
+                task.task_spec._update(task)
+
+        count = update_workflow(self)
+        return count > 0 or len(self.get_active_subprocesses()) > len(active_subprocesses)
+
+
+_DEPTH_LIMIT = 900    # the stock iterator stops descending at depth 1,000: leave such trees to it
+
+
+def _ready_tasks(wf) -> list:
+    """``wf.get_tasks(state=TaskState.READY)``: the same tasks in the same order, by a direct walk.
+
+    Mirrors ``BpmnTaskIterator``: depth first from the root; into a task's subprocess (its root before the
+    task's children) whenever it has one; into its children when it has some and is at least FUTURE.
+    """
+    ready, future = TaskState.READY, TaskState.FUTURE
+    subprocesses = wf.top_workflow.subprocesses
+    found = []
+    stack = [(wf.task_tree, 0)]
+    while stack:
+        task, depth = stack.pop()
+        if depth >= _DEPTH_LIMIT:
+            return wf.get_tasks(state=ready)
+        state = task._state
+        if state == ready:
+            found.append(task)
+        sub = subprocesses.get(task.id)
+        if sub is not None:
+            below = [sub.task_tree, *task.children]
+        elif task._children and state >= future:
+            below = task.children
+        else:
+            continue
+        stack.extend((child, depth + 1) for child in reversed(below))
+    return found
+
+
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    def __init__(self, target_class, registry, typename=None):
+        super().__init__(target_class, registry, typename or "BpmnWorkflow")
+
     def to_dict(self, workflow):
         dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
@@ -113,6 +182,7 @@ class _TaskConverter(TaskConverter):
 def _build_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = _SpeclessWorkflowConverter
+    config[Workflow] = _SpeclessWorkflowConverter    # registered last: restores as ``Workflow``
     config[Task] = _TaskConverter
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(dt.date, lambda v: {"value": v.isoformat()}, lambda d: dt.date.fromisoformat(d["value"]))

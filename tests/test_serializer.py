@@ -109,3 +109,61 @@ def test_malformed_task_id_is_refused():
     with pytest.raises(ValueError):
         serializer._uuid("not-a-uuid")
     assert serializer._uuid("12345678-1234-5678-1234-567812345678") == UUID("12345678-1234-5678-1234-567812345678")
+
+
+def test_ready_task_walk_matches_spiffworkflow_at_every_engine_step(sqlite_engine, clock, monkeypatch):
+    """``Workflow`` runs engine steps on ``_ready_tasks``: checked against ``get_tasks(state=READY)`` on
+    every call while cases run through call activities, an emergency branch and a fired timer."""
+    from workflows.child_protection.samples import HIGH
+    from workflows.child_protection.samples import open_task
+
+    real, seen = serializer._ready_tasks, []
+
+    def checked(wf):
+        ours = real(wf)
+        assert [t.id for t in ours] == [t.id for t in wf.get_tasks(state=TaskState.READY)]
+        seen.append((wf is wf.top_workflow, len(ours)))
+        return ours
+
+    monkeypatch.setattr(serializer, "_ready_tasks", checked)
+    eng = sqlite_engine
+    case = open_case(eng, dict(REPORT, urgency="non_emergency"), actor_for(eng, "tongdai111"))
+    for name, user, extra in PATH:
+        complete(eng, case.id, name, actor_for(eng, user), **extra)
+    complete(eng, case.id, "close_case", actor_for(eng, "chutich.x01"))
+    assert eng.get_case(case.id).status == "closed"
+    urgent = open_case(eng, dict(REPORT), actor_for(eng, "tongdai111"))
+    complete(eng, urgent.id, "initial_assessment", actor_for(eng, "canbo.x01"), **HIGH)
+    clock.advance(dt.timedelta(hours=13))
+    assert eng.fire_due_timers() == 1
+    assert open_task(eng, urgent.id, "escalate_response_overdue") is not None
+    assert any(top and n for top, n in seen) and any(not top and n for top, n in seen)   # subprocesses too
+
+
+def test_ready_task_walk_leaves_very_deep_trees_to_spiffworkflow(sqlite_engine, monkeypatch):
+    eng = sqlite_engine
+    case = open_case(eng, dict(REPORT, urgency="non_emergency"), actor_for(eng, "tongdai111"))
+    with eng.db.read() as s:
+        row = s.get(Case, case.id)
+        wf = eng._load(row, eng._loaded_id(s, row.process_version_id))
+    expected = [t.id for t in wf.get_tasks(state=TaskState.READY)]
+    monkeypatch.setattr(serializer, "_DEPTH_LIMIT", 1)
+    stock_calls = []
+    real_get = type(wf).get_tasks
+    monkeypatch.setattr(type(wf), "get_tasks", lambda self, *a, **k: stock_calls.append(k) or real_get(self, *a, **k))
+    assert [t.id for t in serializer._ready_tasks(wf)] == expected and stock_calls == [{"state": TaskState.READY}]
+
+
+def test_engine_steps_are_spiffworkflows_own_but_for_the_ready_walk():
+    """If a SpiffWorkflow upgrade changes ``_do_engine_steps``, ``Workflow`` must be brought in line."""
+    import inspect
+
+    from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+    def lines(fn):
+        return [line.strip() for line in inspect.getsource(fn).splitlines()
+                if line.strip() and not line.strip().startswith("#")]
+
+    ours = [line.replace("_ready_tasks(wf)", "wf.get_tasks(state=TaskState.READY)")
+            for line in lines(serializer.Workflow._do_engine_steps)]
+    assert ours == lines(BpmnWorkflow._do_engine_steps)
