@@ -543,15 +543,26 @@ class Engine:
         merged.update(wf.data)
         return merged
 
-    def task_data(self, task_id: str) -> dict:
-        """The data a READY task will start from."""
+    def task_with_case(self, task_id: str) -> tuple[OpenTask, Case] | None:
+        """An open task and its case in one read; None for an unknown or malformed task id."""
+        try:
+            _check_task_id(task_id)
+        except NotFound:
+            return None
         with self.db.read() as s:
-            ot = s.get(OpenTask, task_id)
-            if ot is None:
-                raise NotFound("không tìm thấy nhiệm vụ / task not found")
-            case = require(s, Case, ot.case_id, "hồ sơ / case")
+            row = s.execute(_TASK_AND_CASE, {"task_id": task_id}).first()
+        return (row[0], row[1]) if row is not None else None
+
+    def task_data(self, task_id: str, case: Case | None = None) -> dict:
+        """The data a READY task will start from (``case``: the task's case when the caller has read it)."""
+        with self.db.read() as s:
+            if case is None:
+                ot = s.get(OpenTask, task_id)
+                if ot is None:
+                    raise NotFound("không tìm thấy nhiệm vụ / task not found")
+                case = require(s, Case, ot.case_id, "hồ sơ / case")
             lv = self._loaded_id(s, case.process_version_id)
-            wf = self._load(case, lv)
+        wf = self._load(case, lv)
         task = wf.get_task_from_id(uuid.UUID(task_id))
         return dict(task.data) if task is not None else {}
 
@@ -744,8 +755,7 @@ class Engine:
                            .values(**plan.values))
         if getattr(result, "rowcount", 0) != 1:
             return False
-        for key, value in plan.values.items():
-            set_committed_value(case, key, value)
+        _mark_written(plan)
         return True
 
     def _update_cases(self, s: Session, plans: list[_Plan]) -> list[_Plan]:
@@ -759,8 +769,7 @@ class Engine:
         if applied:
             s.execute(_UPDATE_CASE, [dict(p.values, b_id=p.case.id) for p in applied])
         for plan in applied:
-            for key, value in plan.values.items():
-                set_committed_value(plan.case, key, value)
+            _mark_written(plan)
         return applied
 
     def _apply(self, s: Session, plans: list[_Plan]) -> None:
@@ -827,6 +836,12 @@ class Engine:
         return rule.due(parse_instant(start), self.work_calendar())
 
 
+def _mark_written(plan: _Plan) -> None:
+    """The case object now holds what its row holds (without marking it dirty for the ORM)."""
+    for key, value in plan.values.items():
+        set_committed_value(plan.case, key, value)
+
+
 def _check_task_id(task_id: str) -> None:
     try:
         uuid.UUID(str(task_id))
@@ -848,8 +863,9 @@ def _all_tasks(wf: BpmnWorkflow):
 
 
 def _ready_manual(wf: BpmnWorkflow) -> list:
-    """The case's READY user tasks (``wf.get_tasks(state=READY, manual=True)``, without the tree walk)."""
-    return [t for t in _all_tasks(wf) if t.state == TaskState.READY and t.task_spec.manual]
+    """The case's READY user tasks: ``wf.get_tasks(state=READY, manual=True)``, same tasks, same order
+    (``_plan`` takes the case's commune from the last of them)."""
+    return [t for t in serializer.ready_tasks(wf) if t.task_spec.manual]
 
 
 def _stored_rows(wf: BpmnWorkflow) -> _Stored:

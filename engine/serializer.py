@@ -26,7 +26,7 @@ from SpiffWorkflow.util.task import TaskState
 
 
 class Workflow(BpmnWorkflow):
-    """SpiffWorkflow's ``BpmnWorkflow`` whose engine steps find the READY tasks with ``_ready_tasks``.
+    """SpiffWorkflow's ``BpmnWorkflow`` whose engine steps find the READY tasks with ``ready_tasks``.
 
     ``_do_engine_steps`` is SpiffWorkflow 3.x's own, line for line, except for that one call: its
     ``get_tasks(state=READY)`` goes through a general-purpose filtering iterator, a fifth of the CPU of
@@ -37,7 +37,7 @@ class Workflow(BpmnWorkflow):
 
         def update_workflow(wf):
             count = 0
-            for task in _ready_tasks(wf):
+            for task in ready_tasks(wf):
                 if not task.task_spec.manual:
                     if will_complete_task is not None:
                         will_complete_task(task)
@@ -63,7 +63,7 @@ class Workflow(BpmnWorkflow):
 _DEPTH_LIMIT = 900    # the stock iterator stops descending at depth 1,000: leave such trees to it
 
 
-def _ready_tasks(wf) -> list:
+def ready_tasks(wf) -> list:
     """``wf.get_tasks(state=TaskState.READY)``: the same tasks in the same order, by a direct walk.
 
     Mirrors ``BpmnTaskIterator``: depth first from the root; into a task's subprocess (its root before the

@@ -112,12 +112,12 @@ def test_malformed_task_id_is_refused():
 
 
 def test_ready_task_walk_matches_spiffworkflow_at_every_engine_step(sqlite_engine, clock, monkeypatch):
-    """``Workflow`` runs engine steps on ``_ready_tasks``: checked against ``get_tasks(state=READY)`` on
+    """``Workflow`` runs engine steps on ``ready_tasks``: checked against ``get_tasks(state=READY)`` on
     every call while cases run through call activities, an emergency branch and a fired timer."""
     from workflows.child_protection.samples import HIGH
     from workflows.child_protection.samples import open_task
 
-    real, seen = serializer._ready_tasks, []
+    real, seen = serializer.ready_tasks, []
 
     def checked(wf):
         ours = real(wf)
@@ -125,7 +125,7 @@ def test_ready_task_walk_matches_spiffworkflow_at_every_engine_step(sqlite_engin
         seen.append((wf is wf.top_workflow, len(ours)))
         return ours
 
-    monkeypatch.setattr(serializer, "_ready_tasks", checked)
+    monkeypatch.setattr(serializer, "ready_tasks", checked)
     eng = sqlite_engine
     case = open_case(eng, dict(REPORT, urgency="non_emergency"), actor_for(eng, "tongdai111"))
     for name, user, extra in PATH:
@@ -151,7 +151,7 @@ def test_ready_task_walk_leaves_very_deep_trees_to_spiffworkflow(sqlite_engine, 
     stock_calls = []
     real_get = type(wf).get_tasks
     monkeypatch.setattr(type(wf), "get_tasks", lambda self, *a, **k: stock_calls.append(k) or real_get(self, *a, **k))
-    assert [t.id for t in serializer._ready_tasks(wf)] == expected and stock_calls == [{"state": TaskState.READY}]
+    assert [t.id for t in serializer.ready_tasks(wf)] == expected and stock_calls == [{"state": TaskState.READY}]
 
 
 def test_engine_steps_are_spiffworkflows_own_but_for_the_ready_walk():
@@ -164,6 +164,6 @@ def test_engine_steps_are_spiffworkflows_own_but_for_the_ready_walk():
         return [line.strip() for line in inspect.getsource(fn).splitlines()
                 if line.strip() and not line.strip().startswith("#")]
 
-    ours = [line.replace("_ready_tasks(wf)", "wf.get_tasks(state=TaskState.READY)")
+    ours = [line.replace("ready_tasks(wf)", "wf.get_tasks(state=TaskState.READY)")
             for line in lines(serializer.Workflow._do_engine_steps)]
     assert ours == lines(BpmnWorkflow._do_engine_steps)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint
 from flask import abort
 from flask import flash
@@ -14,7 +12,6 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
-from sqlalchemy import bindparam
 from sqlalchemy import select
 
 from engine import audit
@@ -60,21 +57,12 @@ def index():
                            claimed=claimed, commune=commune or "", task_filter=task_name or "")
 
 
-_TASK_AND_CASE = (select(OpenTask, Case).join(Case, Case.id == OpenTask.case_id)
-                  .where(OpenTask.id == bindparam("task_id")))
-
-
-def _task_or_404(task_id: str) -> tuple[OpenTask, Case]:
-    engine = _engine()
-    try:
-        uuid.UUID(task_id)
-    except ValueError:
+def _task_or_404(task_id: str) -> tuple[OpenTask, Case] | tuple[None, None]:
+    """The task and its case if it is open and belongs to the user's agency, else (None, None)."""
+    found = _engine().task_with_case(task_id)
+    if found is None or found[0].agency_id != current_user.agency_id:
         return None, None
-    with engine.db.read() as s:
-        row = s.execute(_TASK_AND_CASE, {"task_id": task_id}).first()
-    if row is None or row[0].agency_id != current_user.agency_id:
-        return None, None
-    return row[0], row[1]
+    return found
 
 
 @bp.route("/tasks/<task_id>", methods=["GET", "POST"])
@@ -109,7 +97,7 @@ def task(task_id: str):
         except NotFound:
             flash(_("Nhiệm vụ không còn tồn tại (có thể người khác đã hoàn thành)."), "warning")
             return redirect(url_for("inbox.index"))
-    data = engine.task_data(task_id)
+    data = engine.task_data(task_id, case)
     with engine.db.write() as s:
         audit.append(s, engine.now(), current_user.username, "case.view_task", case_id=case.id, task_id=task_id)
     rule = DEADLINES.get(ot.deadline_rule) if ot.deadline_rule else None
