@@ -1,8 +1,10 @@
 """Append-only, hash-chained audit log.
 
 Each row's hash covers its content and the previous row's hash, so editing or deleting a row
-breaks the chain from that row on; ``verify`` finds the first break. Appends are serialised
-(an advisory transaction lock on PostgreSQL; SQLite write transactions are already exclusive).
+breaks the chain from that row on; ``verify`` finds the first break. The newest hash is also kept in
+``audit_head``, whose row every appender locks (``SELECT … FOR UPDATE``; SQLite write transactions are
+exclusive anyway) to read the head and rewrites with its rows: appends are serialised, and rows cut off
+the end of the chain are found because the head no longer matches.
 """
 
 from __future__ import annotations
@@ -16,16 +18,19 @@ from typing import cast
 from sqlalchemy import Table
 from sqlalchemy import insert
 from sqlalchemy import select
-from sqlalchemy import text
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from engine.models import AUDIT_GENESIS
 from engine.models import AuditEvent
+from engine.models import AuditHead
 
-GENESIS = "0" * 64
-_LOCK_KEY = 0x42565445   # "BVTE"
+GENESIS = AUDIT_GENESIS
 _TABLE = cast(Table, AuditEvent.__table__)
-_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
-_HEAD = select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_HEAD_TABLE = cast(Table, AuditHead.__table__)
+_TAKE_HEAD = select(_HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == 1).with_for_update()
+_SET_HEAD = update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1)
+_NEWEST = select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
 _INSERT = insert(_TABLE)
 
 
@@ -60,11 +65,21 @@ class Event:
 
 def append_many(session: Session, events: list[Event]) -> None:
     """Chain several events in order with one lock, one read of the chain's head and one insert."""
+    rows = chain(session, events)
+    if rows:
+        session.execute(_INSERT, rows)
+        session.execute(_SET_HEAD, {"hash": rows[-1]["hash"]})
+
+
+def chain(session: Session, events: list[Event]) -> list[dict]:
+    """The audit rows of ``events``, hashed onto the chain's head, for the caller to insert in this
+    transaction and then set ``audit_head`` to the last row's hash. Locks the head row (held until the
+    transaction ends)."""
     if not events:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_LOCK, {"k": _LOCK_KEY})
-    prev = session.execute(_HEAD).scalar() or GENESIS
+        return []
+    prev = session.execute(_TAKE_HEAD).scalar()
+    if prev is None:
+        raise RuntimeError("audit_head has no row: the database is not migrated (bvte db upgrade)")
     rows = []
     for e in events:
         detail = json.loads(json.dumps(e.detail or {}, default=str, ensure_ascii=False))
@@ -73,7 +88,7 @@ def append_many(session: Session, events: list[Event]) -> None:
         rows.append({"at": at, "actor": e.actor, "action": e.action, "case_id": e.case_id, "task_id": e.task_id,
                      "detail": detail, "prev_hash": prev, "hash": digest})
         prev = digest
-    session.execute(_INSERT, rows)
+    return rows
 
 
 def verify(session: Session) -> list[str]:
@@ -87,4 +102,7 @@ def verify(session: Session) -> list[str]:
         if expected != row.hash:
             problems.append(f"audit row {row.id}: content does not match its hash (row was edited)")
         prev = row.hash
+    head = session.execute(select(_HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == 1)).scalar()
+    if head != prev:
+        problems.append("audit head does not match the newest row (rows were removed from the end of the chain)")
     return problems

@@ -100,6 +100,12 @@ class Database:
             with session.begin():
                 yield session
 
+    def first(self, statement, params: dict | None = None):
+        """The first row of one read statement, on a bare connection (no ORM session: a third of the
+        CPU of ``read()`` for a single query, which every request makes to find its user)."""
+        with self.read_engine.connect() as conn:
+            return conn.execute(statement, params or {}).first()
+
     def dispose(self) -> None:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:

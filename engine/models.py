@@ -208,6 +208,21 @@ class AuditEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class AuditHead(Base):
+    """The audit chain's newest hash, in its one row (id 1). An appender locks the row, reads the head,
+    and writes the new head with its rows, so appends queue on it; ``verify`` checks it against the
+    newest row, so rows cut off the end of the chain are found too."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+AUDIT_GENESIS = "0" * 64
+event.listen(AuditHead.__table__, "after_create",
+             DDL(f"INSERT INTO audit_head (id, hash) VALUES (1, '{AUDIT_GENESIS}')"))
+
+
 class CalendarDay(Base):
     """An administrator's override of the holiday calendar (a late-announced Tết schedule)."""
 

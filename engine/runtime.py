@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit
+from engine import pgwrite
 from engine import serializer
 from engine.clock import Clock
 from engine.clock import SystemClock
@@ -298,9 +299,9 @@ class Engine:
                         created_at=now, updated_at=now)
             s.add(case)
             s.flush()
-            self._store(s, case, wf, lv, bump=False)
-            audit.append(s, now, actor.label, "case.start", case_id=case_id,
-                         detail={"process": process_id, "version": version.version, "reference": case.reference})
+            self._store(s, case, wf, lv, bump=False, events=[audit.Event(
+                now, actor.label, "case.start", case_id,
+                detail={"process": process_id, "version": version.version, "reference": case.reference})])
             if idempotency is not None:
                 user_id, key, request_hash = idempotency
                 s.add(IdempotencyKey(user_id=user_id, key=key, request_hash=request_hash, status=201,
@@ -353,14 +354,13 @@ class Engine:
             except SpiffWorkflowException as exc:
                 raise WorkflowFailure(f"quy trình lỗi ở bước {ot.task_name} / process error: {exc}") from None
             self._advance(wf)
-            s.execute(_INSERT_STEP, dict(
-                case_id=case.id, task_id=task_id, task_name=ot.task_name, title=ot.title, agency_id=ot.agency_id,
-                user_id=actor.user_id, user_name=actor.label, opened_at=ot.created_at, completed_at=now,
-                due_at=ot.due_at, deadline_rule=ot.deadline_rule,
-                on_time=None if ot.due_at is None else now <= _aware(ot.due_at)))
-            self._store(s, case, wf, lv, before=before)
-            audit.append(s, now, actor.label, "task.complete", case_id=case.id, task_id=task_id,
-                         detail={"task": ot.task_name, "fields": sorted(clean), "data": clean})
+            step = dict(case_id=case.id, task_id=task_id, task_name=ot.task_name, title=ot.title,
+                        agency_id=ot.agency_id, user_id=actor.user_id, user_name=actor.label, opened_at=ot.created_at,
+                        completed_at=now, due_at=ot.due_at, deadline_rule=ot.deadline_rule,
+                        on_time=None if ot.due_at is None else now <= _aware(ot.due_at))
+            self._store(s, case, wf, lv, before=before, step=step, events=[audit.Event(
+                now, actor.label, "task.complete", case.id, task_id,
+                {"task": ot.task_name, "fields": sorted(clean), "data": clean})])
             tasks = list(s.execute(_CASE_TASKS, {"case_id": case.id}).scalars()) if with_tasks else []
         return case, tasks
 
@@ -679,11 +679,13 @@ class Engine:
 
     def _store(self, s: Session, case: Case, wf: BpmnWorkflow, lv: LoadedVersion,
                escalated: set[str] | None = None, *, bump: bool = True, process_version_id: int | None = None,
-               before: _Stored | None = None) -> None:
-        """Write the case's new state, its open tasks and its waiting timers in the caller's transaction.
+               before: _Stored | None = None, step: dict | None = None, events: list[audit.Event] | None = None) -> None:
+        """Write the case's new state, its open tasks and its waiting timers in the caller's transaction,
+        with the ``step`` completed (a ``case_steps`` row) and the audit ``events`` it makes.
 
         ``before``: the open tasks and timers of the state as loaded (``_stored_rows`` before running it),
         which are the rows stored with it; only the difference is written. Without it they are read.
+        On PostgreSQL all of it is one statement (``engine.pgwrite``); on SQLite one statement per table.
         """
         if before is None:
             before = _Stored(set(), {}) if not bump else _Stored(
@@ -692,9 +694,22 @@ class Engine:
                                                             .where(Timer.case_id == case.id))})
         plan = self._plan(s, case, wf, lv, before, escalated or set(), bump=bump,
                           process_version_id=process_version_id)
-        if not self._update_case(s, plan):
+        if self.db.is_sqlite:
+            if step is not None:
+                s.execute(_INSERT_STEP, step)
+            written = self._update_case(s, plan)
+            if written:
+                self._apply(s, [plan])
+                audit.append_many(s, events or [])
+        else:
+            written = pgwrite.write_case(
+                s, case.id, case.version, plan.values, self.now(), steps=[step] if step else [], drop_tasks=plan.drop,
+                flag_tasks=plan.escalate, new_tasks=plan.new_tasks, drop_timers=plan.drop_timers, timers=plan.timers,
+                events=audit.chain(s, events or []))
+            if written:
+                _mark_written(plan)
+        if not written:
             raise Conflict("hồ sơ vừa được người khác cập nhật / the case was changed by someone else")
-        self._apply(s, [plan])
 
     def _plan(self, s: Session, case: Case, wf: BpmnWorkflow, lv: LoadedVersion, before: _Stored,
               escalated: set[str], *, bump: bool = True, process_version_id: int | None = None) -> _Plan:

@@ -142,8 +142,8 @@ def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Act
             wf = serializer.load_state(json.dumps(state), case.serializer_version, target.bundle.spec,
                                        target.bundle.subprocess_specs, target.script_engine)
             _repredict(wf)
-            engine._store(s, case, wf, target, process_version_id=dst.id)
-            audit.append(s, engine.now(), actor.label, "case.migrate", case_id=case.id,
-                         detail={"from_version": src.version, "to_version": dst.version})
+            engine._store(s, case, wf, target, process_version_id=dst.id, events=[audit.Event(
+                engine.now(), actor.label, "case.migrate", case.id,
+                detail={"from_version": src.version, "to_version": dst.version})])
             results.append(MoveResult(case.reference, case.id, True, "đã chuyển / moved"))
     return results

@@ -225,6 +225,20 @@ def test_audit_chain_detects_edit_and_delete(engine, as_user):
         assert any("edited" in p for p in audit.verify(s))
 
 
+def test_audit_chain_detects_rows_cut_off_the_end(engine, as_user):
+    from engine import audit
+
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    complete(engine, case.id, "initial_assessment", as_user("canbo.x01"))
+    with engine.db.read() as s:
+        assert audit.verify(s) == []
+    with engine.db.write() as s:   # the newest row gone: every remaining row still chains
+        s.delete(s.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar())
+    with engine.db.read() as s:
+        assert audit.verify(s) == ["audit head does not match the newest row (rows were removed from the end "
+                                   "of the chain)"]
+
+
 def test_duplicate_report_keeps_a_child_key(engine, as_user):
     a = open_case(engine, REPORT, as_user("tongdai111"))
     b = open_case(engine, dict(REPORT, child_name="NGUYỄN THỊ BÉ"), as_user("canbo.x01"))

@@ -66,9 +66,7 @@ class LoginUser:
 def load_login_user(user_id: int) -> LoginUser | None:
     from webui import get_engine
 
-    with get_engine().db.read() as s:
-        row = s.execute(_USER, {"user_id": user_id}).first()
-    return _login_user(row)
+    return _login_user(get_engine().db.first(_USER, {"user_id": user_id}))
 
 
 def _login_user(row) -> LoginUser | None:
@@ -82,9 +80,7 @@ def load_token_user(token_hash: str) -> LoginUser | None:
     """The active user an unrevoked API token belongs to (one query: token, user and agency)."""
     from webui import get_engine
 
-    with get_engine().db.read() as s:
-        row = s.execute(_TOKEN_USER, {"token_hash": token_hash}).first()
-    return _login_user(row)
+    return _login_user(get_engine().db.first(_TOKEN_USER, {"token_hash": token_hash}))
 
 
 # an active user with their agency (one query per request)
