@@ -296,7 +296,7 @@ def link_case(case_id: str):
     return jsonify({"linked": [c.reference for c in engine.linked_cases(case.id)], "created": created}), 201
 
 
-def _case_response(case: Case, scope: str, with_data: bool = True, tasks: list[OpenTask] | None = None):
+def _case_response(case: Case, scope: str, with_data: bool = True, tasks: list | None = None):
     """The case summary; after a completion the data is left out (GET /cases/{id} has it) so the
     action costs one workflow load, not two."""
     engine = _engine()
