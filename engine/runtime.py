@@ -86,6 +86,8 @@ _INSERT_STEP = insert(_STEPS)
 _TASK_AND_CASE = (select(OpenTask, Case).join(Case, Case.id == OpenTask.case_id)
                   .where(OpenTask.id == bindparam("task_id")).execution_options(populate_existing=True))
 _TASK_AND_CASE_LOCKED = _TASK_AND_CASE.with_for_update(of=Case)
+_LOCK_CASE_OF_TASK = (select(_CASES.c.id).where(_CASES.c.id == select(_TASKS.c.case_id)
+                      .where(_TASKS.c.id == bindparam("task_id")).scalar_subquery()).with_for_update())
 _CASE_TASKS = select(_TASKS).where(_TASKS.c.case_id == bindparam("case_id")).order_by(_TASKS.c.created_at)
 
 
@@ -613,10 +615,13 @@ class Engine:
 
     # ------------------------------------------------------------------ internals
     def _open_task_for_update(self, s: Session, task_id: str) -> OpenTask:
+        """An open task, its case row locked first like every writer of a case (a case's writers lock
+        its row, then its task and timer rows, then the audit head: never the other way round)."""
         _check_task_id(task_id)
         q = select(OpenTask).where(OpenTask.id == task_id)
         if not self.db.is_sqlite:
-            q = q.with_for_update()
+            s.execute(_LOCK_CASE_OF_TASK, {"task_id": task_id})
+            q = q.with_for_update()   # a statement of its own: it sees the task as the last writer left it
         ot = s.execute(q).scalar()
         if ot is None:
             raise self._task_gone(s, task_id, None)
