@@ -1,21 +1,26 @@
-"""PostgreSQL's one-statement case write (engine.pgwrite): moved timers, stale versions, the audit head."""
+"""PostgreSQL's one-statement case write (engine.pgwrite): moved timers, stale versions, the audit head,
+the lock order that keeps it free of deadlocks."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text
 
 from engine import audit
 from engine import pgwrite
 from engine.models import AuditHead
 from engine.models import Case
 from engine.models import CaseStep
+from engine.models import OpenTask
 from engine.models import Timer
 from workflows.child_protection.process import open_case
 from workflows.child_protection.samples import REPORT
+from workflows.child_protection.samples import open_task
 
 pytestmark = pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
 
@@ -79,3 +84,36 @@ def test_case_columns_must_be_exactly_the_written_ones(engine, as_user, clock):
         with engine.db.write() as s:
             pgwrite.write_case(s, case.id, case.version, {"state": "{}"}, clock.now(), steps=[], drop_tasks=set(),
                                flag_tasks=set(), new_tasks=[], drop_timers=set(), timers=[], events=[])
+
+
+def test_claim_takes_the_case_lock_first_like_every_writer(engine, as_user):
+    """Lock order case -> task rows -> audit head for every writer: a claim that locked its task row first
+    could hold it while waiting for the audit head, which a completion of the same case holds while it
+    deletes that row (a deadlock)."""
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    task = open_task(engine, case.id, "initial_assessment")
+    officer = as_user("canbo.x01")
+    claimed = threading.Event()
+
+    def claim():
+        engine.claim(task.id, officer)
+        claimed.set()
+
+    with engine.db.write() as s:
+        s.execute(select(Case.id).where(Case.id == case.id).with_for_update())   # a writer of the case
+        worker = threading.Thread(target=claim)
+        worker.start()
+        blocked = False
+        with engine.db.read_engine.connect() as watch:
+            for _ in range(200):
+                blocked = watch.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'")).scalar() > 0
+                if blocked or claimed.is_set():
+                    break
+                claimed.wait(0.05)
+        assert blocked and not claimed.is_set()   # the claim waits for the case row
+    worker.join(30)
+    assert claimed.is_set()
+    with engine.db.read() as s:
+        assert s.get(OpenTask, task.id).claimed_by == officer.user_id
