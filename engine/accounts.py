@@ -45,3 +45,33 @@ def create_api_token(engine, username: str, name: str) -> str:
                        created_at=engine.now(), revoked=False))
         audit.append(s, engine.now(), "admin", "token.create", detail={"user": username, "name": name})
     return token
+
+
+def list_api_tokens(engine) -> list[dict]:
+    """Every API token (never the token itself): id, name, user, created, revoked."""
+    from sqlalchemy import select
+
+    from engine.models import ApiToken
+    from engine.models import User
+
+    with engine.db.read() as s:
+        rows = s.execute(select(ApiToken.id, ApiToken.name, User.username, ApiToken.created_at, ApiToken.revoked)
+                         .join(User, User.id == ApiToken.user_id).order_by(ApiToken.id))
+        return [dict(row._mapping) for row in rows]
+
+
+def revoke_api_token(engine, token_id: int, actor: str = "admin") -> bool:
+    """Revoke a token at once (the next request with it is refused). False if it was revoked already."""
+    from engine import audit
+    from engine.errors import NotFound
+    from engine.models import ApiToken
+
+    with engine.db.write() as s:
+        token = s.get(ApiToken, token_id, with_for_update=True)
+        if token is None:
+            raise NotFound(f"không có mã truy cập số {token_id} / no API token {token_id}")
+        if token.revoked:
+            return False
+        token.revoked = True
+        audit.append(s, engine.now(), actor, "token.revoke", detail={"token_id": token_id, "name": token.name})
+    return True

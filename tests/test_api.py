@@ -152,3 +152,32 @@ def test_a_lost_database_connection_is_a_503_with_nothing_written(api, engine, m
     monkeypatch.undo()
     assert [t["id"] for t in api("get", "/tasks", "canbo.x01").get_json()["tasks"]] == [task["id"]]
     assert api("get", f"/cases/{case['case_id']}", "canbo.x01").status_code == 200
+
+
+def test_a_revoked_token_is_refused_at_once(app, engine, monkeypatch):
+    from click.testing import CliRunner
+
+    from webui import cli as cli_module
+
+    monkeypatch.setattr(cli_module, "make_engine", lambda: engine)   # the commands on this test's database
+    runner = CliRunner()
+    main = cli_module.main
+
+    def cli(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    token = cli("tokens", "create", "--user", "tongdai111", "--name", "switchboard").output.strip()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert app.test_client().get("/api/v1/tasks", headers=headers).status_code == 200
+    listed = cli("tokens", "list").output
+    assert "switchboard\ttongdai111" in listed and "active" in listed and token not in listed
+    token_id = listed.split("\t", 1)[0]
+    res = cli("tokens", "revoke", token_id)
+    assert res.exit_code == 0 and f"token {token_id} revoked" in res.output
+    res = app.test_client().get("/api/v1/tasks", headers=headers)
+    assert res.status_code == 401 and res.get_json()["error"] == "unauthorized"
+    assert "already revoked" in cli("tokens", "revoke", token_id).output
+    res = cli("tokens", "revoke", "999")
+    assert res.exit_code == 1 and "no API token 999" in res.output
+    assert "revoked" in cli("tokens", "list").output
+    assert cli("audit", "verify").exit_code == 0

@@ -400,6 +400,33 @@ def tokens_create(username, name):
     click.echo(create_api_token(make_engine(), username, name))
 
 
+@tokens.command("list")
+@friendly
+def tokens_list():
+    """List API tokens (id, name, user, created, revoked); the tokens themselves are never stored."""
+    from engine.accounts import list_api_tokens
+
+    rows = list_api_tokens(make_engine())
+    for t in rows:
+        click.echo(f"{t['id']}\t{t['name']}\t{t['username']}\t{t['created_at']:%Y-%m-%d %H:%M}\t"
+                   f"{'revoked' if t['revoked'] else 'active'}")
+    if not rows:
+        click.echo("no API tokens")
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+@friendly
+def tokens_revoke(token_id):
+    """Revoke an API token at once (its next request is refused with 401)."""
+    from engine.accounts import revoke_api_token
+
+    if revoke_api_token(make_engine(), token_id):
+        click.echo(f"token {token_id} revoked")
+    else:
+        click.echo(f"token {token_id} was already revoked")
+
+
 @main.group()
 def reports():
     """Statutory report schedules."""
