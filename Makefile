@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-test.txt 2>/dev/null | sha1sum | cut -c1-10)
 
-.PHONY: run test install db seed lint bench bench-quick clean browser soak
+.PHONY: run test install db seed lint bench bench-quick bench-throughput clean browser soak
 
 $(STAMP): pyproject.toml requirements-test.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -66,6 +66,9 @@ bench: install
 bench-quick: install
 	$(BIN)/python bench/run.py --quick
 	$(BIN)/python bench/scale.py --quick
+
+bench-throughput: install
+	$(BIN)/python bench/scale.py --throughput-only 3
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
