@@ -30,7 +30,6 @@ _TABLE = cast(Table, AuditEvent.__table__)
 _HEAD_TABLE = cast(Table, AuditHead.__table__)
 _TAKE_HEAD = select(_HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == 1).with_for_update()
 _SET_HEAD = update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1)
-_NEWEST = select(_TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
 _INSERT = insert(_TABLE)
 
 

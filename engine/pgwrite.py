@@ -1,4 +1,4 @@
-"""PostgreSQL: one case's whole write (case row, step, open tasks, timers, audit rows) in one statement.
+"""PostgreSQL: one case's whole write (case row, step, open tasks, timers, audit rows and head) in one statement.
 
 Completing a task writes up to eight kinds of rows. Sent one statement each, the round trips cost the
 web worker and the database more CPU than SpiffWorkflow's own run of the case. Data-modifying CTEs put
