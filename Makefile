@@ -68,7 +68,7 @@ bench-quick: install
 	$(BIN)/python bench/scale.py --quick
 
 bench-throughput: install
-	$(BIN)/python bench/scale.py --throughput-only 3
+	$(BIN)/python bench/scale.py --throughput-only
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
