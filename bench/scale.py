@@ -211,8 +211,16 @@ def bench_sweep_none_due(data: Data, runs: int) -> float:
     return statistics.median(times)
 
 
-def bench_sweep_due(data: Data, n_due: int) -> dict:
-    """n_due real cases whose 12-hour timer is past; two worker processes sweep at once."""
+def bench_sweep_due(data: Data, n_due: int, runs: int) -> dict:
+    """``runs`` times: n_due real cases whose 12-hour timer is past, swept by two worker processes at once;
+    the median run, and whether every run fired each case's timer exactly once and escalated each case."""
+    results = sorted((_sweep_due_once(data, n_due) for _ in range(runs)), key=lambda r: r["sweep"])
+    median = dict(results[len(results) // 2])
+    median.update(runs=runs, all=[r["sweep"] for r in results], fired_once=all(r["fired_once"] for r in results))
+    return median
+
+
+def _sweep_due_once(data: Data, n_due: int) -> dict:
     past = dt.datetime.now(UTC) - dt.timedelta(hours=13)
     ids = data.clone_cases(n_due, received_at=past)
     env = dict(os.environ, DATABASE_URL=data.url)
@@ -224,12 +232,12 @@ def bench_sweep_due(data: Data, n_due: int) -> dict:
     # each worker prints "fired timers of N case(s) in S s": the sweep itself, without process start-up
     sweep = max(float(m.group(1)) for m in (re.search(r"in ([0-9.]+) s", o) for o in outputs) if m)
     with data.db.read() as s:
-        fired = s.execute(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.action == "timer.fire", AuditEvent.case_id.in_(ids[:5000]))).scalar()
-        esc = s.execute(select(func.count()).select_from(OpenTask).where(
-            OpenTask.task_name == "escalate_response_overdue", OpenTask.case_id.in_(ids[:5000]))).scalar()
-    sample = min(len(ids), 5000)
-    return {"seconds": elapsed, "sweep": sweep, "fired_once": fired == sample and esc == sample, "n": n_due}
+        fired, fired_cases = s.execute(select(func.count(), func.count(AuditEvent.case_id.distinct())).where(
+            AuditEvent.action == "timer.fire", AuditEvent.case_id.in_(ids))).one()
+        escalated = s.execute(select(func.count(OpenTask.case_id.distinct())).where(
+            OpenTask.task_name == "escalate_response_overdue", OpenTask.case_id.in_(ids))).scalar()
+    return {"seconds": elapsed, "sweep": sweep, "n": n_due,
+            "fired_once": fired == fired_cases == escalated == len(ids)}
 
 
 def free_port() -> int:
@@ -493,10 +501,11 @@ def main() -> None:
         rows.append((f"5. sweep, {size['open_tasks']:,} pending, 0 due ({label})", ms(bench_sweep_none_due(data, 20)),
                      "≤ 20 ms"))
         n_due = 1_000 if args.quick else 10_000
-        sweep = bench_sweep_due(data, n_due)
+        sweep = bench_sweep_due(data, n_due, 3)
         rows.append((f"5. sweep, {n_due:,} due, 2 workers ({label})",
-                     f"{sweep['sweep']:.1f} s ({sweep['seconds']:.1f} s with process start-up)",
-                     f"≤ 10 s; exactly once: {'yes' if sweep['fired_once'] else 'NO'}"))
+                     f"{sweep['sweep']:.1f} s ({sweep['seconds']:.1f} s with process start-up; median of "
+                     f"{sweep['runs']}: {min(sweep['all']):.1f}–{max(sweep['all']):.1f} s)",
+                     f"≤ 10 s; all fired and escalated, each exactly once: {'yes' if sweep['fired_once'] else 'NO'}"))
         http_res = bench_http(data, 100 if args.quick else 300)
         rows.append((f"2. HTTP complete p50 / p95 ({label})", f"{ms(http_res['p50'])} / {ms(http_res['p95'])}",
                      f"p95 ≤ 15 ms (SQLite); errors {http_res['errors']}"))
