@@ -13,7 +13,7 @@ from sqlalchemy import text
 from engine.clock import FixedClock
 from engine.db import Base
 from engine.db import Database
-from engine.models import AUDIT_GENESIS
+from engine.models import AUDIT_HEAD_ROW
 from workflows.child_protection.samples import actor_for
 from workflows.testing import START
 from workflows.testing import make_seeded_engine
@@ -47,7 +47,7 @@ def db_url(request, tmp_path):
     with db.write_engine.begin() as conn:
         tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        conn.execute(text(f"INSERT INTO audit_head (id, hash) VALUES (1, '{AUDIT_GENESIS}')"))   # as created
+        conn.execute(text(AUDIT_HEAD_ROW))   # as create_all leaves it
     db.dispose()
     return url
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
@@ -24,9 +26,13 @@ def check_password(stored_hash: str | None, password: str) -> bool:
         return False
 
 
+def token_hash(token: str) -> str:
+    """What is stored of an API token, and looked up when one is presented."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 def create_api_token(engine, username: str, name: str) -> str:
     """Issue a bearer token acting as ``username``; only its SHA-256 is stored. Returns the token once."""
-    import hashlib
     import secrets
 
     from sqlalchemy import select
@@ -41,7 +47,7 @@ def create_api_token(engine, username: str, name: str) -> str:
         user = s.execute(select(User).where(User.username == username)).scalar()
         if user is None:
             raise NotFound(f"không có người dùng '{username}' / no such user")
-        s.add(ApiToken(name=name, token_hash=hashlib.sha256(token.encode()).hexdigest(), user_id=user.id,
+        s.add(ApiToken(name=name, token_hash=token_hash(token), user_id=user.id,
                        created_at=engine.now(), revoked=False))
         audit.append(s, engine.now(), "admin", "token.create", detail={"user": username, "name": name})
     return token

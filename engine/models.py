@@ -219,8 +219,8 @@ class AuditHead(Base):
 
 
 AUDIT_GENESIS = "0" * 64
-event.listen(AuditHead.__table__, "after_create",
-             DDL(f"INSERT INTO audit_head (id, hash) VALUES (1, '{AUDIT_GENESIS}')"))
+AUDIT_HEAD_ROW = f"INSERT INTO audit_head (id, hash) VALUES (1, '{AUDIT_GENESIS}')"   # an empty chain's head
+event.listen(AuditHead.__table__, "after_create", DDL(AUDIT_HEAD_ROW))
 
 
 class CalendarDay(Base):

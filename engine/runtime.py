@@ -511,14 +511,9 @@ class Engine:
     def form_for(self, task: OpenTask, case: Case | None = None):
         """The form (validator) the task's process declares for it, or None for a confirm-only task
         (``case``: the task's case when the caller has it; no query once the version is loaded)."""
-        version_id = case.process_version_id if case is not None and case.id == task.case_id else None
-        lv = self._versions.get(version_id) if version_id is not None else None
-        if lv is None:
-            with self.db.read() as s:
-                if version_id is None:
-                    version_id = require(s, Case, task.case_id, "hồ sơ / case").process_version_id
-                lv = self._loaded_id(s, version_id)
-        return lv.config.forms.get(task.task_name)
+        if case is None or case.id != task.case_id:
+            case = self.get_case(task.case_id)
+        return self._version_of(case.process_version_id).config.forms.get(task.task_name)
 
     def open_tasks(self, case_id: str) -> list[OpenTask]:
         with self.db.read() as s:
@@ -534,12 +529,8 @@ class Engine:
 
     def case_data(self, case_id: str) -> dict:
         """The case's merged data as of its latest completed task (for case views)."""
-        with self.db.read() as s:
-            case = s.get(Case, case_id)
-            if case is None:
-                raise NotFound("không tìm thấy hồ sơ / case not found")
-            lv = self._loaded_id(s, case.process_version_id)
-            wf = self._load(case, lv)
+        case = self.get_case(case_id)
+        wf = self._load(case, self._version_of(case.process_version_id))
         merged: dict = {}
         for task in sorted((t for t in wf.tasks.values() if t.state == TaskState.COMPLETED),
                            key=lambda t: t.last_state_change):
@@ -559,14 +550,12 @@ class Engine:
 
     def task_data(self, task_id: str, case: Case | None = None) -> dict:
         """The data a READY task will start from (``case``: the task's case when the caller has read it)."""
-        with self.db.read() as s:
-            if case is None:
-                ot = s.get(OpenTask, task_id)
-                if ot is None:
-                    raise NotFound("không tìm thấy nhiệm vụ / task not found")
-                case = require(s, Case, ot.case_id, "hồ sơ / case")
-            lv = self._loaded_id(s, case.process_version_id)
-        wf = self._load(case, lv)
+        if case is None:
+            found = self.task_with_case(task_id)
+            if found is None:
+                raise NotFound("không tìm thấy nhiệm vụ / task not found")
+            case = found[1]
+        wf = self._load(case, self._version_of(case.process_version_id))
         task = wf.get_task_from_id(uuid.UUID(task_id))
         return dict(task.data) if task is not None else {}
 
@@ -653,6 +642,14 @@ class Engine:
         if case is None:
             raise NotFound(f"không tìm thấy hồ sơ / case not found: {case_id}")
         return case
+
+    def _version_of(self, version_id: int) -> LoadedVersion:
+        """A process version, parsed once per process: no query once it is loaded."""
+        cached = self._versions.get(version_id)
+        if cached is not None:
+            return cached
+        with self.db.read() as s:
+            return self._loaded_id(s, version_id)
 
     def _loaded_id(self, s: Session, version_id: int) -> LoadedVersion:
         cached = self._versions.get(version_id)

@@ -246,7 +246,11 @@ def dump_state(workflow: BpmnWorkflow) -> str:
 
 
 def load_state(state: str, version: str, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
-    dct = json.loads(state)
+    return restore_state(json.loads(state), version, spec, subprocess_specs, script_engine)
+
+
+def restore_state(dct: dict, version: str, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
+    """``load_state`` from the already parsed JSON (which it consumes)."""
     if version != VERSION:
         dct[SERIALIZER.VERSION_KEY] = version
         SERIALIZER.migrate(dct)

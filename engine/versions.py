@@ -139,8 +139,8 @@ def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Act
             if dry_run:
                 results.append(MoveResult(case.reference, case.id, True, "có thể chuyển / can move (dry run)"))
                 continue
-            wf = serializer.load_state(json.dumps(state), case.serializer_version, target.bundle.spec,
-                                       target.bundle.subprocess_specs, target.script_engine)
+            wf = serializer.restore_state(state, case.serializer_version, target.bundle.spec,
+                                          target.bundle.subprocess_specs, target.script_engine)
             _repredict(wf)
             engine._store(s, case, wf, target, process_version_id=dst.id, events=[audit.Event(
                 engine.now(), actor.label, "case.migrate", case.id,

@@ -19,6 +19,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from engine import audit
+from engine.accounts import token_hash
 from engine.errors import Forbidden
 from engine.errors import InvalidTaskData
 from engine.errors import NotFound
@@ -63,10 +64,6 @@ def error(status: int, code: str, message: str, fields: dict | None = None):
     if fields:
         body["fields"] = fields
     return jsonify(body), status
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 @bp.before_request
