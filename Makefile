@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-test.txt 2>/dev/null | sha1sum | cut -c1-10)
 
-.PHONY: run test install db seed lint bench bench-quick bench-throughput clean browser soak
+.PHONY: run test test-dates faketime install db seed lint bench bench-quick bench-throughput clean browser soak
 
 $(STAMP): pyproject.toml requirements-test.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -55,6 +55,25 @@ test: install browser
 	$(BIN)/ruff check engine workflows webui tests features tools bench conftest.py
 	$(BIN)/mypy engine workflows
 	$(BIN)/python -m pytest -q
+
+# The suite under Debian's faketime at dates that have broken date-dependent code before: inside each
+# statutory-report reminder window, 31/12, 29/02/2028, Tet 2027, and 23:30 +07:00 on a Friday.
+# The fake clock runs on from each date (monotonic time stays real, so timeouts hold). About 2 min a date.
+TEST_DATES ?= 2027-05-05T03:00:00 2027-08-06T03:00:00 2027-11-02T03:00:00 2026-12-10T03:00:00 \
+              2026-12-31T12:00:00 2028-02-29T05:00:00 2027-02-06T02:00:00 2026-12-04T16:30:00
+DATES_PYTEST ?= tests features
+
+faketime:
+	@command -v faketime >/dev/null || { echo "installing Debian's faketime for make test-dates"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; }
+
+test-dates: install browser faketime
+	$(BIN)/bvte db upgrade
+	@set -e; for d in $(TEST_DATES); do \
+	  echo "== suite with the system date faked to $$d UTC"; \
+	  TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$(echo $$d | tr T ' ')" \
+	    $(BIN)/python -m pytest -q -p no:cacheprovider $(DATES_PYTEST); \
+	done
 
 soak: install browser
 	BVTE_SOAK=1 $(BIN)/python -m pytest -q tests/test_api_fuzz.py tests/test_reliability.py

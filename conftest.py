@@ -62,6 +62,17 @@ def sqlite_url(tmp_path):
 
 
 @pytest.fixture
+def cli_clock(monkeypatch, tmp_path):
+    """Run the ``bvte`` commands a test invokes (in-process or as subprocesses) on the shared settable
+    clock, frozen at START: nothing they compute depends on the real date."""
+    monkeypatch.setenv("BVTE_TEST_CLOCK", "1")
+    monkeypatch.setenv("BVTE_TEST_NOW", START.isoformat())
+    monkeypatch.setenv("BVTE_TEST_CLOCK_FILE", str(tmp_path / "test-clock"))
+    monkeypatch.delenv("BVTE_ENV", raising=False)
+    return START
+
+
+@pytest.fixture
 def clock():
     return FixedClock(START)
 

@@ -1,4 +1,5 @@
-"""``bvte check``: the case states, the open-task table and the timer table must agree."""
+"""``bvte check``: the case states, the open-task table and the timer table must agree, and no open case may
+be stalled (unable to move: ``engine.status``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from engine.models import ProcessVersion
 from engine.models import Timer
 from engine.runtime import Engine
 from engine.runtime import _waiting_timers
+from engine.status import stall_problem
 
 
 def check(engine: Engine, batch: int = 500) -> tuple[list[str], int]:
@@ -49,6 +51,9 @@ def check(engine: Engine, batch: int = 500) -> tuple[list[str], int]:
                                 f"missing from table, table has {sorted(have_tasks - ready)} not ready in state")
             if waiting != have_timers:
                 problems.append(f"{case.reference}: timers differ: state {sorted(waiting)} vs table {sorted(have_timers)}")
+            stalled = stall_problem(wf, case.status)
+            if stalled:
+                problems.append(f"{case.reference}: {stalled}")
             if (case.status == "closed") != wf.is_completed():
                 problems.append(f"{case.reference}: status '{case.status}' but workflow completed={wf.is_completed()}")
     return problems, checked

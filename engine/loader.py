@@ -26,6 +26,7 @@ from engine.errors import ScriptRejected
 from engine.process import ProcessConfig
 from engine.process import ProcessRegistry
 from engine.scripting import compile_checked
+from engine.serializer import connect_loops
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_FILES = 20
@@ -215,6 +216,7 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
         try:
             bundle.spec = parser.get_spec(main_id)
             bundle.subprocess_specs = parser.get_subprocess_specs(main_id)
+            connect_loops(bundle.spec, bundle.subprocess_specs)
         except Exception as exc:
             problems.append((getattr(exc, "id", "") or main_id, f"{type(exc).__name__}: {exc}"))
     if not problems and run_guards and cfg.process_id == main_id:   # guards hold for the family's main process
@@ -292,10 +294,35 @@ def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRe
             for expr_el in timer.findall(BPMN + kind):
                 problems.extend(_check_timer(owner, kind, (expr_el.text or "").strip(), cfg))
 
-    for _pid, call in bundle.elements("callActivity"):
+    calls: dict[str, list[tuple[str, str]]] = {}   # process id -> (call activity id, called process id)
+    for pid, call in bundle.elements("callActivity"):
         if call.get("calledElement") not in process_ids:
             problems.append((call.get("id"), f"không tìm thấy quy trình được gọi / called process "
                                              f"'{call.get('calledElement')}' is not in the bundle"))
+        else:
+            calls.setdefault(pid, []).append((call.get("id"), call.get("calledElement")))
+    problems.extend(_call_cycles(bundle.main_id, calls))
+    return problems
+
+
+def _call_cycles(main_id: str, calls: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """A process that calls itself, directly or through others, would start sub-processes without end:
+    each such chain is refused, named from the main process (``a → b → a``)."""
+    problems: list[tuple[str, str]] = []
+    seen_cycles: set[frozenset] = set()
+
+    def walk(pid: str, chain: list[str]) -> None:
+        for call_id, target in calls.get(pid, []):
+            if target in chain:
+                cycle = chain[chain.index(target):] + [target]
+                if frozenset(cycle) not in seen_cycles:
+                    seen_cycles.add(frozenset(cycle))
+                    problems.append((call_id, "quy trình gọi lại chính nó / call-activity cycle: "
+                                              + " → ".join(cycle)))
+            else:
+                walk(target, chain + [target])
+
+    walk(main_id, [main_id])
     return problems
 
 

@@ -256,7 +256,8 @@ class Engine:
                 start = context.get(rule.start_field)
                 if not start:
                     raise ValueError(f"deadline {rule_name}: start field {rule.start_field!r} is not set")
-                return rule.due(parse_instant(start), self.work_calendar()).isoformat()
+                calendar = self._calendar_state[0] or self.work_calendar()   # loaded before the step
+                return rule.due(parse_instant(start), calendar).isoformat()
             return due
         return make_script_engine(helpers={"now_iso": lambda: self.now().isoformat()},
                                   context_helpers={"due": due_factory})
@@ -353,10 +354,15 @@ class Engine:
                       f"{ot.task_name}_completed_by": actor.label}
             task.data.update(clean)
             task.data.update(stamps)
+            self.work_calendar()   # read before any script runs: due() never queries inside a time limit
             try:
-                task.run()
-            except SpiffWorkflowException as exc:
-                raise WorkflowFailure(f"quy trình lỗi ở bước {ot.task_name} / process error: {exc}") from None
+                with using_clock(self.clock):   # timers reached by this completion start from the engine's now
+                    task.run()
+            except EngineError:
+                raise
+            except Exception as exc:   # SpiffWorkflow's, a sandboxed script's, or anything else: never a 500
+                raise WorkflowFailure(f"quy trình lỗi ở bước {ot.task_name} / process error at step "
+                                      f"{ot.task_name}: {_describe(exc)}") from None
             self._advance(wf)
             step = dict(case_id=case.id, task_id=task_id, task_name=ot.task_name, title=ot.title,
                         agency_id=ot.agency_id, user_id=actor.user_id, user_name=actor.label, opened_at=ot.created_at,
@@ -538,6 +544,10 @@ class Engine:
         merged.update(wf.data)
         return merged
 
+    def workflow(self, case: Case) -> BpmnWorkflow:
+        """The case's SpiffWorkflow state, restored (read only: nothing is written back)."""
+        return self._load(case, self._version_of(case.process_version_id))
+
     def task_with_case(self, task_id: str) -> tuple[OpenTask, Case] | None:
         """An open task and its case in one read; None for an unknown or malformed task id."""
         try:
@@ -665,6 +675,10 @@ class Engine:
                                   f"load: {type(exc).__name__}: {exc}") from None
 
     def _advance(self, wf: BpmnWorkflow) -> None:
+        """Run the case's engine steps until only waits remain (capped per action); every failure is a
+        ``WorkflowFailure`` naming the element, and nothing of the action is written."""
+        self.work_calendar()   # loaded before any script runs: due() never reads the database inside a limit
+        wf.steps_left = serializer.MAX_ENGINE_STEPS
         try:
             with using_clock(self.clock):
                 wf.refresh_timers()
@@ -674,12 +688,10 @@ class Engine:
                     if not any(t.state == TaskState.READY for t in wf.event_manager.tasks.values()):
                         break
                     wf.do_engine_steps()
-        except SpiffWorkflowException as exc:
-            raise WorkflowFailure(f"quy trình lỗi / process error: {exc}") from None
         except EngineError:
             raise
-        except Exception as exc:   # a sandboxed script failing in an unexpected way
-            raise WorkflowFailure(f"quy trình lỗi / process error: {type(exc).__name__}: {exc}") from None
+        except Exception as exc:   # SpiffWorkflow's, a sandboxed script's, the step cap, anything else
+            raise WorkflowFailure(f"quy trình lỗi / process error: {_describe(exc)}") from None
 
     def _store(self, s: Session, case: Case, wf: BpmnWorkflow, lv: LoadedVersion,
                escalated: set[str] | None = None, *, bump: bool = True, process_version_id: int | None = None,
@@ -901,7 +913,7 @@ def _waiting_timers(wf: BpmnWorkflow):
         if task.state != TaskState.WAITING:
             continue
         spec = task.task_spec
-        if not isinstance(spec, CatchingEvent) or not isinstance(spec.event_definition, TimerEventDefinition):
+        if not isinstance(spec, CatchingEvent) or not _waits_on_timer(spec.event_definition):
             continue
         value = task.internal_data.get("event_value")
         if isinstance(value, dict):
@@ -920,6 +932,25 @@ def _waiting_timers(wf: BpmnWorkflow):
                 if sibling is not task and not isinstance(sibling.task_spec, CatchingEvent):
                     attached = str(sibling.id)
         yield task, due.astimezone(UTC), attached
+
+
+def _describe(exc: Exception) -> str:
+    """One sentence for a failure inside a step, naming the BPMN element where SpiffWorkflow knows it."""
+    if isinstance(exc, serializer.StepLimitExceeded):
+        return f"{exc} (vòng lặp không dừng? / a loop that never ends?)"
+    task = getattr(exc, "task", None)
+    spec = getattr(task, "task_spec", None)
+    element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+    text = str(exc) if isinstance(exc, SpiffWorkflowException) else f"{type(exc).__name__}: {exc}"
+    return f"{element}: {text}" if element and element not in text else text
+
+
+def _waits_on_timer(definition) -> bool:
+    """A timer, or a set of events one of which is a timer (an event-based gateway, a multiple event):
+    SpiffWorkflow keeps that timer's due instant in the task's ``event_value`` either way."""
+    if isinstance(definition, TimerEventDefinition):
+        return True
+    return any(isinstance(d, TimerEventDefinition) for d in getattr(definition, "event_definitions", ()))
 
 
 def _aware(instant: dt.datetime) -> dt.datetime:

@@ -53,6 +53,9 @@ def _static_policy(source: str, mode: Literal["exec", "eval"]) -> None:
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             raise ScriptRejected("script rejected by the sandbox: import is not allowed")
+        if isinstance(node, ast.Name) and node.id == "print":
+            raise ScriptRejected("script rejected by the sandbox: 'print' has nowhere to write; set a task "
+                                 "variable instead / 'print' không dùng được, hãy gán vào một biến")
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             raise ScriptRejected(f"script rejected by the sandbox: '{node.id}' is not allowed")
         if isinstance(node, ast.Attribute) and node.attr.startswith("_"):

@@ -24,6 +24,16 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 
+MAX_ENGINE_STEPS = 2_000   # engine steps (scripts, gateways, events) one action may take; a real step runs tens
+
+
+class StepLimitExceeded(Exception):
+    """An action ran more engine steps than ``MAX_ENGINE_STEPS``: a loop or a recursion without end."""
+
+    def __init__(self, task):
+        self.element = task.task_spec.bpmn_id or task.task_spec.name
+        super().__init__(f"more than {MAX_ENGINE_STEPS} engine steps in one action, stopped at {self.element}")
+
 
 class Workflow(BpmnWorkflow):
     """SpiffWorkflow's ``BpmnWorkflow`` whose engine steps find the READY tasks with ``ready_tasks``.
@@ -33,6 +43,8 @@ class Workflow(BpmnWorkflow):
     firing a timer. States are saved under SpiffWorkflow's type name, so either class restores them.
     """
 
+    steps_left = MAX_ENGINE_STEPS   # the engine steps one action may still take (``Engine`` resets it)
+
     def _do_engine_steps(self, will_complete_task=None, did_complete_task=None):
 
         def update_workflow(wf):
@@ -41,6 +53,9 @@ class Workflow(BpmnWorkflow):
                 if not task.task_spec.manual:
                     if will_complete_task is not None:
                         will_complete_task(task)
+                    self.steps_left -= 1
+                    if self.steps_left < 0:
+                        raise StepLimitExceeded(task)
                     task.run()
                     count += 1
                     if did_complete_task is not None:
@@ -60,7 +75,21 @@ class Workflow(BpmnWorkflow):
         return count > 0 or len(self.get_active_subprocesses()) > len(active_subprocesses)
 
 
-_DEPTH_LIMIT = 900    # the stock iterator stops descending at depth 1,000: leave such trees to it
+def _lift_depth_limit() -> None:
+    """SpiffWorkflow's task iterators stop descending at depth 1,000 without a word, so a case whose loop
+    was drawn with a gateway silently stops finding its READY tasks after ~330 rounds (SPIFF_NOTES P1).
+    The documented work-around: raise the default. Unbounded loops are stopped by ``MAX_ENGINE_STEPS``."""
+    from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
+    from SpiffWorkflow.util.task import TaskIterator
+
+    for cls in (TaskIterator, BpmnTaskIterator):
+        defaults = list(cls.__init__.__defaults__ or ())
+        names = cls.__init__.__code__.co_varnames[1:cls.__init__.__code__.co_argcount]
+        defaults[names.index("max_depth") - (len(names) - len(defaults))] = 10**9
+        cls.__init__.__defaults__ = tuple(defaults)
+
+
+_lift_depth_limit()
 
 
 def ready_tasks(wf) -> list:
@@ -75,8 +104,6 @@ def ready_tasks(wf) -> list:
     stack = [(wf.task_tree, 0)]
     while stack:
         task, depth = stack.pop()
-        if depth >= _DEPTH_LIMIT:
-            return wf.get_tasks(state=ready)
         state = task._state
         if state == ready:
             found.append(task)
@@ -233,6 +260,25 @@ def compact(workflow: BpmnWorkflow) -> int:
                 wf.last_task = task
             dropped += len(gone)
     return dropped
+
+
+def connect_loops(spec, subprocess_specs: dict) -> None:
+    """Wire each loop and multi-instance task to the task it repeats, as the stock serializer does.
+
+    A ``LoopTask`` learns that an iteration finished through its child spec's ``completed_event``.
+    SpiffWorkflow connects that event when it restores a spec from a dict (``BpmnProcessSpecConverter``)
+    or when the loop creates its first child; a spec built by the parser and reused across loads has
+    neither, so in a process that had not itself started the loop the iteration finished unseen and
+    the case stalled (multi-instance never ending, the review loop left STARTED). Idempotent.
+    """
+    from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
+
+    for process_spec in [spec, *subprocess_specs.values()]:
+        for task_spec in process_spec.task_specs.values():
+            if isinstance(task_spec, LoopTask):
+                child = process_spec.task_specs[task_spec.task_spec]
+                if not child.completed_event.is_connected(task_spec.merge_child):
+                    child.completed_event.connect(task_spec.merge_child)
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:

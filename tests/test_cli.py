@@ -15,7 +15,7 @@ MAIN_BPMN = os.path.join(BPMN_DIR, "child_protection_case.bpmn")
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):
+def cli(tmp_path, monkeypatch, cli_clock):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite3")
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()

@@ -31,7 +31,7 @@ CAMUNDA = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_modeller_drawn_process_deploys_and_runs(tmp_path, sqlite_engine, monkeypatch):
+def test_modeller_drawn_process_deploys_and_runs(tmp_path, sqlite_engine, monkeypatch, cli_clock):
     path = tmp_path / "home_visit.bpmn"
     path.write_text(CAMUNDA, encoding="utf-8")
     monkeypatch.setenv("DATABASE_URL", sqlite_engine.db.url)
@@ -49,7 +49,7 @@ def test_modeller_drawn_process_deploys_and_runs(tmp_path, sqlite_engine, monkey
     assert sqlite_engine.get_case(case.id).status == "closed"
 
 
-def test_process_without_lanes_goes_to_the_commune_officer(tmp_path, sqlite_engine, monkeypatch):
+def test_process_without_lanes_goes_to_the_commune_officer(tmp_path, sqlite_engine, monkeypatch, cli_clock):
     xml = CAMUNDA.replace(CAMUNDA[CAMUNDA.index("<bpmn:laneSet"):CAMUNDA.index("</bpmn:laneSet>") + 15], "")
     path = tmp_path / "home_visit.bpmn"
     path.write_text(xml, encoding="utf-8")
@@ -61,7 +61,7 @@ def test_process_without_lanes_goes_to_the_commune_officer(tmp_path, sqlite_engi
     assert [t.task_name for t in sqlite_engine.inbox(officer.agency_id)] == ["Activity_1"]
 
 
-def test_unquoted_camunda_timer_is_rejected_with_the_element(tmp_path, monkeypatch, sqlite_engine):
+def test_unquoted_camunda_timer_is_rejected_with_the_element(tmp_path, monkeypatch, sqlite_engine, cli_clock):
     xml = CAMUNDA.replace('<bpmn:endEvent id="Event_end">',
                           '<bpmn:boundaryEvent id="Timer_1" attachedToRef="Activity_1"><bpmn:timerEventDefinition>'
                           '<bpmn:timeDuration>PT12H</bpmn:timeDuration></bpmn:timerEventDefinition>'

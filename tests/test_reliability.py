@@ -177,35 +177,43 @@ def test_sigkill_during_writes_loses_no_acknowledged_report(pg_db):
 
 
 def test_timer_worker_killed_mid_sweep_fires_each_timer_once(pg_db):
+    """60 cases' timers, each fired exactly once although the first worker dies mid-sweep. The workers run
+    on a fixed clock inside a statutory-report reminder window (their reminder cases add timers of their
+    own, which this test leaves out of its counts), so the result holds on any real date."""
     url, engine = pg_db
-    past = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1)
-    old = Engine(Database(url), build_registry(), FixedClock(past))
+    received = dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.timezone.utc)     # reminder window 30/11-15/12
+    sweep_at = (received + dt.timedelta(days=1)).isoformat()
+    old = Engine(Database(url), build_registry(), FixedClock(received))
     hotline = actor_for(old, "tongdai111")
-    ids = [open_case(old, dict(REPORT, received_at=past.isoformat()), hotline).id for _ in range(60)]
+    ids = [open_case(old, dict(REPORT, received_at=received.isoformat()), hotline).id for _ in range(60)]
     old.db.dispose()
-    env = dict(os.environ, DATABASE_URL=url)
-    worker = subprocess.Popen([sys.executable, "-m", "webui.cli", "timers", "run", "--once"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    ours = Timer.case_id.in_(ids)
+    env = dict(os.environ, DATABASE_URL=url, BVTE_TEST_CLOCK="1")
+    env.pop("BVTE_ENV", None)
+    sweep = [sys.executable, "-m", "webui.cli", "timers", "run", "--once", "--now", sweep_at]
+    worker = subprocess.Popen(sweep, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:     # kill it once it has fired some but not all
         with engine.db.read() as s:
-            left = s.execute(select(func.count()).select_from(Timer)).scalar()
+            left = s.execute(select(func.count()).select_from(Timer).where(ours)).scalar()
         if left < 60 or worker.poll() is not None:
             break
         time.sleep(0.02)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
     with engine.db.read() as s:
-        left = s.execute(select(func.count()).select_from(Timer)).scalar()
+        left = s.execute(select(func.count()).select_from(Timer).where(ours)).scalar()
     assert_clean(engine)
-    again = subprocess.run([sys.executable, "-m", "webui.cli", "timers", "run", "--once"], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=120)
+    again = subprocess.run(sweep, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
     with engine.db.read() as s:
-        assert s.execute(select(func.count()).select_from(Timer)).scalar() == 0
+        assert s.execute(select(func.count()).select_from(Timer).where(ours)).scalar() == 0
         fired = s.execute(select(func.count()).select_from(AuditEvent)
-                          .where(AuditEvent.action == "timer.fire")).scalar()
+                          .where(AuditEvent.action == "timer.fire", AuditEvent.case_id.in_(ids))).scalar()
+        reminders = s.execute(select(func.count()).select_from(Case)
+                              .where(Case.reference.like("BC-%"))).scalar()
     assert fired == 60
+    assert reminders >= 1     # the sweep did open the report reminder the window asks for
     for cid in ids:
         assert [t.task_name for t in engine.open_tasks(cid)].count("escalate_response_overdue") == 1
     assert_clean(engine)

@@ -13,7 +13,7 @@ from flask import url_for
 from flask_babel import get_locale
 
 from engine.clock import SystemClock
-from engine.clock_settable import SettableClock
+from engine.clock_settable import clock_from_env
 from engine.db import Database
 from engine.runtime import Engine
 from webui.config import from_env
@@ -28,7 +28,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(from_env(overrides))
     if engine is None:
-        clock = SettableClock(os.path.join("instance", "test-clock")) if app.config["BVTE_TEST_CLOCK"] else SystemClock()
+        clock = clock_from_env() if app.config["BVTE_TEST_CLOCK"] else SystemClock()
         engine = Engine(Database(app.config["DATABASE_URL"]), build_registry(), clock)
     app.extensions["bvte_engine"] = engine
 

@@ -12,8 +12,9 @@ import time
 
 import click
 
-from engine.clock import SystemClock
-from engine.clock_settable import SettableClock
+from engine.clock import FixedClock
+from engine.clock_settable import clock_from_env
+from engine.clock_settable import parse_aware
 from engine.db import Database
 from engine.errors import EngineError
 from engine.errors import InvalidProcess
@@ -32,10 +33,8 @@ def _database_url() -> str:
     return from_env()["DATABASE_URL"]
 
 
-def make_engine() -> Engine:
-    clock = (SettableClock(os.path.join("instance", "test-clock")) if os.environ.get("BVTE_TEST_CLOCK") == "1"
-             else SystemClock())
-    return Engine(Database(_database_url()), build_registry(), clock)
+def make_engine(clock=None) -> Engine:
+    return Engine(Database(_database_url()), build_registry(), clock or clock_from_env())
 
 
 def _cli_actor() -> Actor:
@@ -166,26 +165,6 @@ def cases_list(status, limit):
     click.echo(f"{len(rows)} case(s)")
 
 
-@cases.command("start")
-@click.argument("process_id")
-@click.option("--commune", required=True, help="commune code where it happened")
-@click.option("--data", "data_json", default="{}", help="JSON object: the start event's data")
-@friendly
-def cases_start(process_id, commune, data_json):
-    """Start a case of any deployed process (the child-protection intake has its own form and API)."""
-    import json
-
-    try:
-        data = json.loads(data_json)
-        if not isinstance(data, dict):
-            raise ValueError
-    except ValueError:
-        click.echo("Lỗi / error: --data must be a JSON object", err=True)
-        sys.exit(1)
-    case = make_engine().start_case(process_id, data, _cli_actor(), incident_commune=commune)
-    click.echo(f"started {case.reference} ({case.id})")
-
-
 @cases.command("migrate")
 @click.option("--process", "process_id", default="child_protection_case", show_default=True)
 @click.option("--from-version", "from_version", type=int, required=True)
@@ -312,39 +291,62 @@ def timers():
 @timers.command("run")
 @click.option("--once", is_flag=True, help="sweep once and exit")
 @click.option("--interval", type=click.FloatRange(0.2, 3600), default=5.0, show_default=True)
+@click.option("--now", "now_text", default=None, metavar="ISO-INSTANT",
+              help="sweep as of this instant (only with BVTE_TEST_CLOCK=1, never in production)")
 @friendly
-def timers_run(once, interval):
-    """Fire due timers (escalations) — safe to run in several processes at once."""
-    engine = make_engine()
+def timers_run(once, interval, now_text):
+    """Fire due timers (escalations) — safe to run in several processes at once.
+
+    The worker never dies of a database error: it logs it (with time and level), waits with a
+    backoff that doubles up to a minute, and sweeps again once the database answers.
+    """
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("bvte.timers")
+    clock = None
+    if now_text is not None:
+        if os.environ.get("BVTE_TEST_CLOCK") != "1" or os.environ.get("BVTE_ENV") == "production":
+            click.echo("Lỗi / error: --now needs BVTE_TEST_CLOCK=1 and is refused in production", err=True)
+            sys.exit(2)
+        try:
+            clock = FixedClock(parse_aware(now_text, "--now"))
+        except ValueError as exc:
+            click.echo(f"Lỗi / error: {exc}", err=True)
+            sys.exit(2)
+    engine = make_engine(clock)
     stop = {"flag": False}
 
     def _stop(*_):
         stop["flag"] = True
 
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from workflows.reporting import ensure_report_reminders
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    wait = interval
     while True:
-        from workflows.reporting import ensure_report_reminders
-
         started = time.monotonic()
         try:
             ensure_report_reminders(engine)
             fired = engine.fire_due_timers()
-        except OperationalError as exc:   # the database restarted or is unreachable: wait and retry
+            wait = interval
+        except SQLAlchemyError as exc:   # restarted, unreachable, read-only, locked: wait and retry
             if once:
                 raise
-            click.echo(f"{dt.datetime.now(dt.timezone.utc).isoformat()} database unavailable, retrying: "
-                       f"{str(exc.orig).strip()}", err=True)
+            wait = min(max(wait * 2, interval), 60.0)
+            log.error("database error, retrying in %.0f s: %s", wait, str(getattr(exc, "orig", exc)).strip()
+                      .splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else type(exc).__name__)
             fired = 0
         if once:
             click.echo(f"fired timers of {fired} case(s) in {time.monotonic() - started:.2f} s")
             return
         if fired:
-            click.echo(f"{dt.datetime.now(dt.timezone.utc).isoformat()} fired timers of {fired} case(s)")
+            log.info("fired timers of %d case(s)", fired)
         slept = 0.0
-        while slept < interval and not stop["flag"]:
+        while slept < wait and not stop["flag"]:
             time.sleep(0.2)
             slept += 0.2
         if stop["flag"]:
@@ -471,5 +473,9 @@ def serve_cmd(host, port, workers, timers):
             worker.wait(timeout=10)
 
 
+from webui import cli_cases  # noqa: E402,F401  (registers cases start/show and tasks complete)
+
 if __name__ == "__main__":
-    main()
+    from webui.cli import main as _main  # ``python -m`` runs a copy of this module: use the registered one
+
+    _main()

@@ -1,0 +1,52 @@
+"""What a case is waiting for, and whether it can move at all.
+
+A case is *stalled* when it is open but nothing can ever move it: no READY human task, no waiting
+timer, no awaited message or signal. Such a case is the worst failure a child-protection system can
+have (a child falls through the cracks while every screen looks normal), so ``bvte check``, the
+incidents page and ``bvte cases show`` all ask this module.
+"""
+
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.util.task import TaskState
+
+from engine.runtime import _all_tasks
+from engine.runtime import _ready_manual
+from engine.runtime import _waiting_timers
+from engine.runtime import task_key
+
+
+def _kinds(definition) -> list[tuple[str, str]]:
+    inner = getattr(definition, "event_definitions", None)
+    if inner:
+        return [k for d in inner for k in _kinds(d)]
+    kind = type(definition).__name__.replace("EventDefinition", "").lower() or "event"
+    return [(kind, getattr(definition, "name", None) or "")]
+
+
+def waiting_for(wf, timers: bool = False) -> list[dict]:
+    """Every event the case waits on: ``{"kind": "message"|"signal"|…, "name", "element"}`` (timers only
+    with ``timers=True``: they have their own list, with due instants)."""
+    found = []
+    for task in _all_tasks(wf):
+        if task.state == TaskState.WAITING and isinstance(task.task_spec, CatchingEvent):
+            for kind, name in _kinds(task.task_spec.event_definition):
+                if kind == "timer" and not timers:
+                    continue
+                found.append({"kind": kind, "name": name or task_key(task), "element": task_key(task)})
+    return found
+
+
+def stall_problem(wf, status: str) -> str | None:
+    """None when the case can move (or is closed); else a sentence saying where it stopped."""
+    if status != "open" or wf.is_completed():
+        return None
+    if _ready_manual(wf) or any(True for _ in _waiting_timers(wf)) or waiting_for(wf, timers=True):
+        return None
+    where = ([task_key(t) for t in _all_tasks(wf) if t.state == TaskState.READY]
+             or [task_key(t) for t in _all_tasks(wf) if t.state == TaskState.WAITING]
+             or [task_key(t) for t in _all_tasks(wf) if t.state == TaskState.STARTED] or ["?"])
+    return (f"hồ sơ không thể tiếp tục: không có nhiệm vụ, hẹn giờ hay sự kiện nào đang chờ (dừng ở "
+            f"{', '.join(sorted(set(where)))}) / the case cannot move: no open task, timer or awaited event "
+            f"(stopped at {', '.join(sorted(set(where)))})")
