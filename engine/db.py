@@ -53,6 +53,37 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     return engine
 
 
+def _env_ms(name: str, default: int) -> int:
+    import os
+
+    try:
+        return max(0, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def classify_error(exc: BaseException) -> str:
+    """What a database error means to the person who met it: ``"busy"`` (a lock or statement timeout:
+    someone else is working on the same case; try again), ``"read_only"`` or ``"unavailable"``."""
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None) or ""
+    text = str(orig).lower()
+    if state in ("55P03", "57014", "40P01", "40001") or "database is locked" in text:
+        return "busy"
+    if state == "25006" or "readonly" in text or "read-only" in text:
+        return "read_only"
+    return "unavailable"
+
+
+MESSAGES = {
+    "busy": "Hồ sơ đang được xử lý, vui lòng thử lại sau giây lát / the case is being processed, try again",
+    "read_only": "Cơ sở dữ liệu đang ở chế độ chỉ đọc; thao tác chưa được ghi / the database is read-only; "
+                 "nothing was written",
+    "unavailable": "Cơ sở dữ liệu tạm thời không kết nối được; thao tác chưa được ghi. Vui lòng thử lại / "
+                   "the database is unavailable; nothing was written, try again",
+}
+
+
 def require(session, model, key, what: str = "đối tượng / object"):
     """``session.get`` that raises ``NotFound`` instead of returning None."""
     from engine.errors import NotFound
@@ -82,7 +113,13 @@ class Database:
             # a stale connection fails, SQLAlchemy drops the whole pool, and that one request is answered
             # "try again" (503) with nothing written. Reads run in autocommit: under READ COMMITTED a
             # multi-statement read sees no more consistency inside BEGIN..COMMIT, and skips two round trips.
-            self.write_engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_recycle=3600)
+            # lock_timeout: a writer waiting on a case row held by another gives up in seconds and is
+            # answered "being processed, try again" (never gunicorn's 30-second kill and an HTML 500);
+            # statement_timeout: no statement holds a worker longer than that.
+            options = (f"-c lock_timeout={_env_ms('BVTE_PG_LOCK_TIMEOUT_MS', 5000)} "
+                       f"-c statement_timeout={_env_ms('BVTE_PG_STATEMENT_TIMEOUT_MS', 20000)}")
+            self.write_engine = create_engine(self.url, pool_size=10, max_overflow=20, pool_recycle=3600,
+                                              connect_args={"options": options})
             self.read_engine = self.write_engine.execution_options(isolation_level="AUTOCOMMIT")
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read = sessionmaker(self.read_engine, expire_on_commit=False)

@@ -295,12 +295,15 @@ class Engine:
             wf = serializer.Workflow(lv.bundle.spec, lv.bundle.subprocess_specs, script_engine=lv.script_engine)
             wf.get_next_task(state=TaskState.READY).data.update(payload)
             self._advance(wf)
-            case = Case(id=case_id, reference=reference or _reference(commune.code, now), process_version_id=version.id,
-                        status="open", commune_code=commune.code, province_code=commune.province_code,
-                        incident_commune_code=incident_commune, residence_commune_code=residence_commune,
-                        child_key=child_key, summary=_json_safe(summary or {}), state="",
-                        serializer_version=serializer.VERSION, version=1, received_at=received_at,
-                        created_at=now, updated_at=now)
+            for _attempt in range(8):   # a generated reference that collides (24 random bits) is drawn again
+                case = Case(id=case_id, reference=reference or _reference(commune.code, now),
+                            process_version_id=version.id, status="open", commune_code=commune.code,
+                            province_code=commune.province_code, incident_commune_code=incident_commune,
+                            residence_commune_code=residence_commune, child_key=child_key,
+                            summary=_json_safe(summary or {}), state="", serializer_version=serializer.VERSION,
+                            version=1, received_at=received_at, created_at=now, updated_at=now)
+                if reference is not None or not self._reference_taken(s, case.reference):
+                    break
             s.add(case)
             s.flush()
             self._store(s, case, wf, lv, bump=False, events=[audit.Event(
@@ -312,6 +315,10 @@ class Engine:
                                      body={"case_id": case_id}, created_at=now))
                 s.flush()   # a concurrent retry fails here on the unique key and rolls back whole
         return case
+
+    @staticmethod
+    def _reference_taken(s: Session, reference: str) -> bool:
+        return s.execute(select(_CASES.c.id).where(_CASES.c.reference == reference)).first() is not None
 
     def replay(self, user_id: int, key: str) -> IdempotencyKey | None:
         """The stored outcome of an earlier request with this Idempotency-Key, if any."""

@@ -108,3 +108,42 @@ def test_a_stalled_case_is_reported_by_show_and_check(bvte, tmp_path):
     assert view["status"] == "open" and view["open_tasks"] == [] and "join" in view["problem"]
     res = bvte("check", ok=False)
     assert res.returncode == 1 and case["reference"] in res.stdout and "cannot move" in res.stdout
+
+
+def test_serve_stops_all_its_children_on_sigterm(sqlite_engine, cli_clock):
+    """``bvte serve`` started, then SIGTERM: gunicorn, its workers and the timer worker are all gone."""
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = dict(os.environ, DATABASE_URL=sqlite_engine.db.url)
+    serve = subprocess.Popen([sys.executable, "-m", "webui.cli", "serve", "--port", str(port), "--workers", "2"],
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        children = subprocess.run(["pgrep", "-g", str(serve.pid)], capture_output=True, text=True).stdout.split()
+        assert len(children) >= 4          # serve, gunicorn master, 2 workers, timer worker
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        left = children
+        while left and time.monotonic() < deadline:
+            left = subprocess.run(["pgrep", "-g", str(serve.pid)], capture_output=True, text=True).stdout.split()
+            time.sleep(0.2)
+        assert left == []
+    finally:
+        try:
+            os.killpg(serve.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass

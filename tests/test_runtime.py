@@ -332,3 +332,14 @@ def test_a_case_changed_during_a_sweep_is_fired_once_by_the_next_sweep(engine, a
         fired = s.execute(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "timer.fire", AuditEvent.case_id == case.id)).scalar()
     assert fired == 1
+
+
+def test_a_colliding_case_reference_is_drawn_again(engine, as_user, monkeypatch):
+    """24 random bits per commune per day can collide: the engine draws another reference, never a 500."""
+    import engine.runtime as runtime
+
+    real, fixed = runtime._reference, iter(["X01-261121-AAAAAA", "X01-261121-AAAAAA", "X01-261121-AAAAAA"])
+    monkeypatch.setattr(runtime, "_reference", lambda commune, now: next(fixed, None) or real(commune, now))
+    first = open_case(engine, REPORT, as_user("tongdai111"))
+    second = open_case(engine, REPORT, as_user("tongdai111"))
+    assert first.reference == "X01-261121-AAAAAA" and second.reference not in (first.reference, None)

@@ -121,6 +121,31 @@ def test_intake_form(app, engine):
     assert "Đánh giá nguy cơ ban đầu" in client.get("/inbox").get_data(as_text=True)
 
 
+def test_intake_form_resubmitted_creates_one_case(app, engine):
+    """A double click or a browser resubmit of the same intake form (same hidden key) records one case."""
+    from sqlalchemy import func
+
+    from engine.models import Case
+
+    client = app.test_client()
+    login(client, "canbo.x01")
+    page = client.get("/intake").get_data(as_text=True)
+    key = re.search(r'name="intake_key" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token(page), "intake_key": key, "channel": "walk_in", "case_category": "at_risk",
+            "urgency": "non_emergency", "incident_commune": "X01", "child_sex": "unknown",
+            "description": "Trẻ lang thang", "reporter_anonymous": "on"}
+
+    def count():
+        with engine.db.read() as s:
+            return s.execute(select(func.count()).select_from(Case).where(Case.reference.notlike("BC-%"))).scalar()
+    assert client.post("/intake", data=form).status_code == 302
+    again = client.post("/intake", data=form, follow_redirects=True)
+    assert again.status_code == 200 and "đã được ghi nhận" in again.get_data(as_text=True)
+    assert count() == 1
+    fresh = client.get("/intake").get_data(as_text=True)
+    assert re.search(r'name="intake_key" value="([^"]+)"', fresh).group(1) != key
+
+
 def test_school_cannot_intake(app):
     client = app.test_client()
     login(client, "truonghoc.x01")

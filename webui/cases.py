@@ -18,6 +18,7 @@ from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from engine import audit
 from engine.errors import InvalidTaskData
@@ -53,22 +54,47 @@ def intake():
     engine = _engine()
     errors: dict = {}
     values: dict = {"incident_commune": current_user.commune_code or ""}
+    intake_key = request.form.get("intake_key") or str(uuid.uuid4())
+    if len(intake_key) > 64:
+        abort(400)
     if request.method == "POST":
         values = form_to_data(request.form, INTAKE.fields)
+        key = f"web-intake:{intake_key}"
+        previous = engine.replay(current_user.id, key)
+        if previous is not None:   # the same form sent twice (a double click, a resubmit): no second case
+            done = engine.get_case(previous.body["case_id"])
+            flash(_("Báo cáo này đã được ghi nhận: hồ sơ %(ref)s.", ref=done.reference), "info")
+            return redirect(url_for("inbox.index"))
         try:
-            case = open_case(engine, values, current_user.actor)
+            case = open_case(engine, values, current_user.actor, idempotency=(current_user.id, key, "web"))
             flash(_("Đã tạo hồ sơ %(ref)s.", ref=case.reference), "success")
-            others = engine.open_cases_for_child(case.child_key, exclude=case.id)
+            others = _open_cases_for_child(engine, case)
             if others:
                 flash("Trẻ này đã có hồ sơ đang mở: " + ", ".join(c.reference for c in others)
                       + ". Cán bộ xã sẽ quyết định có liên kết hay không.", "warning")
             return redirect(url_for("inbox.index"))
         except InvalidTaskData as exc:
             errors = exc.fields
+        except IntegrityError:   # the same form, sent twice at once: the other request recorded it
+            if engine.replay(current_user.id, key) is None:
+                raise
+            flash(_("Báo cáo này đã được ghi nhận."), "info")
+            return redirect(url_for("inbox.index"))
     with engine.db.read() as s:
         communes = list(s.execute(select(Commune).order_by(Commune.code)).scalars())
     return render_template("cases/intake.html", form=INTAKE, errors=errors, values=values,
-                           communes=communes), (422 if errors else 200)
+                           communes=communes, intake_key=intake_key), (422 if errors else 200)
+
+
+def _open_cases_for_child(engine, case) -> list:
+    """Other open cases of the child, read after the case was committed: a failure here must not turn a
+    recorded case into an error page (the officer would record it again)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return engine.open_cases_for_child(case.child_key, exclude=case.id)
+    except SQLAlchemyError:
+        return []
 
 
 @bp.get("/cases")

@@ -460,17 +460,40 @@ def reports_schedule(province, code, label, due, remind_days):
 @click.option("--workers", default=2, type=int, show_default=True)
 @click.option("--timers/--no-timers", default=True, help="also run the timer worker")
 def serve_cmd(host, port, workers, timers):
-    """Serve the web UI with gunicorn (and the timer worker beside it)."""
-    worker = None
-    if timers:
-        worker = subprocess.Popen([sys.executable, "-m", "webui.cli", "timers", "run"])
+    """Serve the web UI with gunicorn (and the timer worker beside it, restarted if it ever exits).
+
+    SIGTERM or SIGINT stops gunicorn and the timer worker before ``serve`` exits: nothing is left running.
+    """
+    stopping = {"flag": False}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
+                               "--access-logfile", "-", "webui.wsgi:app"])
+    worker = subprocess.Popen([sys.executable, "-m", "webui.cli", "timers", "run"]) if timers else None
+
+    def _stop(*_):
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     try:
-        subprocess.call([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
-                         "--access-logfile", "-", "webui.wsgi:app"])
+        while not stopping["flag"] and server.poll() is None:
+            if worker is not None and worker.poll() is not None:
+                click.echo(f"timer worker exited ({worker.returncode}); restarting it", err=True)
+                time.sleep(1)
+                worker = subprocess.Popen([sys.executable, "-m", "webui.cli", "timers", "run"])
+            time.sleep(0.3)
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
+        for proc in (server, worker):
+            if proc is not None and proc.poll() is None:
+                proc.terminate()
+        for proc in (server, worker):
+            if proc is None:
+                continue
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+    sys.exit(server.returncode if server.returncode and not stopping["flag"] else 0)
 
 
 from webui import cli_cases  # noqa: E402,F401  (registers cases start/show and tasks complete)

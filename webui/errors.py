@@ -6,9 +6,11 @@ from flask import jsonify
 from flask import render_template
 from flask import request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from engine.db import MESSAGES
+from engine.db import classify_error
 from engine.errors import Conflict
 from engine.errors import EngineError
 from engine.errors import Forbidden
@@ -58,13 +60,19 @@ def init_app(app):
             return jsonify({"error": exc.name, "message": msg}), exc.code
         return render_template("error.html", code=exc.code, message=msg), exc.code
 
-    @app.errorhandler(OperationalError)
-    def _database_unavailable(exc: OperationalError):
-        app.logger.error("database unavailable: %s", exc.orig)
-        msg = "Cơ sở dữ liệu tạm thời không kết nối được; thao tác chưa được ghi. Vui lòng thử lại."
+    @app.errorhandler(SQLAlchemyError)
+    def _database_error(exc: SQLAlchemyError):
+        """A locked case row (409, try again), a read-only or unreachable database (503): one sentence,
+        one log line, no traceback; the transaction was rolled back, so nothing was half-written."""
+        kind = classify_error(exc)
+        app.logger.error("database %s: %s", kind, str(getattr(exc, "orig", exc)).strip().splitlines()[0:1])
+        code = 409 if kind == "busy" else 503
+        msg = MESSAGES[kind]
         if _wants_json():
-            return jsonify({"error": "database_unavailable", "message": msg}), 503
-        return render_template("error.html", code=503, message=msg), 503
+            resp = jsonify({"error": f"database_{kind}", "message": msg})
+        else:
+            resp = render_template("error.html", code=code, message=msg)
+        return resp, code, {"Retry-After": "2" if kind == "busy" else "10"}
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -17,6 +17,7 @@ from flask import request
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import SQLAlchemyError
 
 from engine import audit
 from engine.accounts import token_hash
@@ -163,7 +164,10 @@ def _replayed(previous, digest: str):
 
 
 def _created(case: Case, status: int):
-    others = _engine().open_cases_for_child(case.child_key, exclude=case.id)
+    try:   # read after the commit: a failure here must not report a recorded case as not recorded
+        others = _engine().open_cases_for_child(case.child_key, exclude=case.id)
+    except SQLAlchemyError:
+        others = []
     body = _SCHEMAS.CreatedCaseSchema.dump({"case_id": case.id, "reference": case.reference,
                                      "received_at": case.received_at,
                                      "existing_open_cases": [c.reference for c in others]})
