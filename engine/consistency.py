@@ -56,4 +56,10 @@ def check(engine: Engine, batch: int = 500) -> tuple[list[str], int]:
                 problems.append(f"{case.reference}: {stalled}")
             if (case.status == "closed") != wf.is_completed():
                 problems.append(f"{case.reference}: status '{case.status}' but workflow completed={wf.is_completed()}")
+    from engine.incidents import listing
+
+    for inc in listing(engine):
+        if inc.kind == "failing":
+            problems.append(f"{inc.reference}: engine runs keep failing at {inc.step} since "
+                            f"{inc.since.isoformat()} ({inc.attempts} attempt(s)): {inc.error}")
     return problems, checked

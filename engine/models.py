@@ -159,6 +159,21 @@ class OpenTask(Base):
                       Index("ix_open_task_commune", "commune_code", "due_at"))
 
 
+class CaseIncident(Base):
+    """A case that cannot move: its engine runs keep failing (retried with backoff) or it stopped with
+    nothing to wait for. Listed on the incidents page ("Sự cố") until the case moves again."""
+
+    __tablename__ = "case_incidents"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))          # "failing" or "stalled"
+    step: Mapped[str] = mapped_column(String(200))
+    error: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[dt.datetime] = mapped_column(TZ)
+    last_seen: Mapped[dt.datetime] = mapped_column(TZ)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(TZ, index=True)
+
+
 class Timer(Base):
     """A waiting BPMN timer of a case, indexed by due instant for the timer worker."""
 

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit
+from engine import incidents
 from engine import pgwrite
 from engine import serializer
 from engine.clock import Clock
@@ -135,6 +136,7 @@ class _Plan:
     timers: list[dict]          # timers to insert (new or moved)
     all_timers: list[dict]      # every waiting timer after the change
     events: list[audit.Event] = field(default_factory=list)
+    stalled: tuple[str, str] | None = None   # (where, sentence) when the new state cannot move at all
 
 
 class Engine:
@@ -433,7 +435,7 @@ class Engine:
                                     (Timer.leased_until.is_(None)) | (Timer.leased_until < now))
             if skip:
                 q = q.where(Timer.case_id.not_in(skip))
-            return q
+            return q.where(Timer.case_id.not_in(incidents.backing_off(now)))   # failing: retried with backoff
 
         with self.db.read() as s:   # the common case, nothing due, costs one indexed read and no lock
             if s.execute(due_query(Timer.id).limit(1)).first() is None:
@@ -459,6 +461,7 @@ class Engine:
     def _timer_plans(self, case_ids: list[str], now: dt.datetime, skip: set[str]) -> list[_Plan]:
         """Run each leased case's due timers in SpiffWorkflow (reads only); the writes to make."""
         plans = []
+        failures: list[tuple[str, str]] = []
         with self.db.read() as s:
             cases = list(s.execute(select(Case).where(Case.id.in_(case_ids), Case.status == "open")).scalars())
             stored = {c.id: _Stored(set(), {}) for c in cases}   # the rows as they are (not as they should be)
@@ -479,9 +482,9 @@ class Engine:
                     fired = due.get(case.id, [])
                     plan = self._plan(s, case, wf, lv, stored[case.id],
                                       {t.attached_to for t in fired if t.attached_to})
-                except EngineError as exc:
+                except Exception as exc:   # never stops the sweep: recorded as an incident, retried later
                     skip.add(case.id)
-                    _log.error("timer sweep: case %s not advanced: %s", case.id, exc.message)
+                    failures.append((case.id, exc.message if isinstance(exc, EngineError) else _describe(exc)))
                     continue
                 still_due = {t["id"] for t in plan.all_timers if t["due_at"] <= now}
                 if still_due:
@@ -492,6 +495,8 @@ class Engine:
                                for t in fired if t.id not in still_due]
                 plans.append(plan)
             skip.update(set(case_ids) - {c.id for c in cases})
+        for case_id, error in failures:
+            incidents.record_failure(self, case_id, error, now)
         return plans
 
     def _apply_timer_plans(self, plans: list[_Plan], now: dt.datetime, skip: set[str]) -> int:
@@ -502,7 +507,16 @@ class Engine:
             skip.update(p.case.id for p in plans if p.case.id not in written)
             self._apply(s, applied)
             audit.append_many(s, [e for p in applied for e in p.events])
+            incidents.clear(s, written)
+            for p in applied:
+                self._note_stall(s, p, now)
         return len(applied)
+
+    @staticmethod
+    def _note_stall(s: Session, plan: _Plan, now: dt.datetime) -> None:
+        if plan.stalled is not None:
+            incidents.record(s, plan.case.id, "stalled", plan.stalled[0], plan.stalled[1], now)
+            _log.error("case %s stalled: %s", plan.case.id, plan.stalled[1])
 
     # ------------------------------------------------------------------ reads
     def inbox(self, agency_id: int, *, claimed: str = "all", user_id: int | None = None,
@@ -733,6 +747,7 @@ class Engine:
                 _mark_written(plan)
         if not written:
             raise Conflict("hồ sơ vừa được người khác cập nhật / the case was changed by someone else")
+        self._note_stall(s, plan, self.now())
 
     def _plan(self, s: Session, case: Case, wf: BpmnWorkflow, lv: LoadedVersion, before: _Stored,
               escalated: set[str], *, bump: bool = True, process_version_id: int | None = None) -> _Plan:
@@ -777,9 +792,15 @@ class Engine:
                 values["commune_code"], values["province_code"] = new_commune
         if wf.is_completed():
             values["status"], values["closed_at"] = "closed", now
+        stalled = None
+        if not keep and not timers and values["status"] == "open":   # rare: only then is it worth a look
+            from engine.status import stall
+
+            stalled = stall(wf, "open")
         return _Plan(case, values, existing - keep, escalated & existing & keep, new_rows,
                      drop_timers=set(before.timers) - unchanged,
-                     timers=[row for tid, row in timers.items() if tid not in unchanged], all_timers=list(timers.values()))
+                     timers=[row for tid, row in timers.items() if tid not in unchanged], all_timers=list(timers.values()),
+                     stalled=stalled)
 
     def _commune(self, s: Session, code: str) -> tuple[str, str] | None:
         row = s.get(Commune, code)

@@ -38,8 +38,8 @@ def waiting_for(wf, timers: bool = False) -> list[dict]:
     return found
 
 
-def stall_problem(wf, status: str) -> str | None:
-    """None when the case can move (or is closed); else a sentence saying where it stopped."""
+def stall(wf, status: str) -> tuple[str, str] | None:
+    """None when the case can move (or is closed); else (the elements it stopped at, a sentence)."""
     if status != "open" or wf.is_completed():
         return None
     if _ready_manual(wf) or any(True for _ in _waiting_timers(wf)) or waiting_for(wf, timers=True):
@@ -47,6 +47,12 @@ def stall_problem(wf, status: str) -> str | None:
     where = ([task_key(t) for t in _all_tasks(wf) if t.state == TaskState.READY]
              or [task_key(t) for t in _all_tasks(wf) if t.state == TaskState.WAITING]
              or [task_key(t) for t in _all_tasks(wf) if t.state == TaskState.STARTED] or ["?"])
-    return (f"hồ sơ không thể tiếp tục: không có nhiệm vụ, hẹn giờ hay sự kiện nào đang chờ (dừng ở "
-            f"{', '.join(sorted(set(where)))}) / the case cannot move: no open task, timer or awaited event "
-            f"(stopped at {', '.join(sorted(set(where)))})")
+    at = ", ".join(sorted(set(where)))
+    return at, (f"hồ sơ không thể tiếp tục: không có nhiệm vụ, hẹn giờ hay sự kiện nào đang chờ (dừng ở {at}) / "
+                f"the case cannot move: no open task, timer or awaited event (stopped at {at})")
+
+
+def stall_problem(wf, status: str) -> str | None:
+    """None when the case can move (or is closed); else a sentence saying where it stopped."""
+    found = stall(wf, status)
+    return found[1] if found else None

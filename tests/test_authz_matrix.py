@@ -70,6 +70,8 @@ MATRIX = [
     ("GET", "/api/v1/cases/{case_x01}", lambda u: 200 if case_allowed(u, "X01") else 404),
     ("GET", "/api/v1/cases/{case_x02}", lambda u: 200 if case_allowed(u, "X02") else 404),
     ("GET", "/api/v1/openapi.json", lambda u: 200),
+    ("GET", "/incidents", lambda u: 200 if role(u) == "policy" else 403),
+    ("GET", "/metrics", lambda u: 200),
 ]
 # Routes exercised elsewhere with their own bodies (forms, uploads), listed so the coverage check is explicit.
 COVERED_ELSEWHERE = {"/cases/<case_id>/link", "/api/v1/cases/<case_id>/links", "/login", "/logout", "/static/<path:filename>", "/tasks/<task_id>", "/intake",
@@ -78,7 +80,8 @@ COVERED_ELSEWHERE = {"/cases/<case_id>/link", "/api/v1/cases/<case_id>/links", "
                      "/processes/versions/<int:version_id>/edit", "/processes/drafts/<int:draft_id>",
                      "/processes/drafts/<int:draft_id>/files/<name>", "/processes/drafts/<int:draft_id>/override",
                      "/processes/drafts/<int:draft_id>/override/approve", "/processes/drafts/<int:draft_id>/deploy",
-                     "/processes/drafts/<int:draft_id>/test", "/processes/migrate"}
+                     "/processes/drafts/<int:draft_id>/test", "/processes/migrate",
+                     "/incidents/<case_id>/retry"}
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +145,7 @@ def test_anonymous(world, method, path, expect):
     app, ids, _ = world
     url = path.format(**ids)
     res = app.test_client().open(url, method=method)
-    public = {"/", "/health", "/api/v1/openapi.json"}
+    public = {"/", "/health", "/api/v1/openapi.json", "/metrics"}   # /metrics: counts only, for a scraper
     if path in public:
         assert res.status_code == 200
     elif path.startswith("/lang/"):

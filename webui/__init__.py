@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     from webui import errors
     from webui import filters
     from webui import inbox
+    from webui import incidents
     from webui import processes
     from webui import reports
 
@@ -55,6 +56,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     app.register_blueprint(cases.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(processes.bp)
+    app.register_blueprint(incidents.bp)
     errors.init_app(app)
     filters.init_app(app)
     if app.config["BVTE_TEST_CLOCK"]:
