@@ -82,3 +82,54 @@ def test_a_read_only_database_is_a_503_with_a_sentence(pg):
     assert res.status_code == 503 and res.get_json()["error"] == "database_read_only"
     assert page.status_code in (400, 503) and b"Traceback" not in page.data
     assert [t.id for t in pg.open_tasks(case.id)] == [task.id]
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_the_timer_worker_survives_a_read_only_database(pg, cli_clock, tmp_path):
+    """A due timer on a read-only database: the worker logs (time, level), backs off, stays alive, and fires
+    the timer once the database is writable again."""
+    import datetime as dt
+    import os
+    import subprocess
+    import sys
+
+    from engine.clock import FixedClock
+
+    received = dt.datetime(2026, 11, 20, 1, 0, tzinfo=dt.timezone.utc)
+    opener = Engine(Database(pg.db.url), build_registry(), FixedClock(received))
+    case = open_case(opener, dict(REPORT, received_at=received.isoformat()), actor_for(opener, "tongdai111"))
+    opener.db.dispose()
+    name = pg.db.url.rsplit("/", 1)[1]
+    admin = create_engine(pg.db.url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    env = dict(os.environ, DATABASE_URL=pg.db.url, BVTE_TEST_NOW="2026-11-22T01:00:00+00:00")
+    log = open(tmp_path / "worker.log", "w")
+    worker = None
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on'))
+        worker = subprocess.Popen([sys.executable, "-m", "webui.cli", "timers", "run", "--interval", "0.2"],
+                                  cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))), env=env,
+                                  stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "database" not in (tmp_path / "worker.log").read_text():
+            time.sleep(0.2)
+        assert worker.poll() is None
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" RESET default_transaction_read_only'))
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not any(t.task_name == "escalate_response_overdue"
+                                                      for t in pg.open_tasks(case.id)):
+            time.sleep(0.5)
+        assert worker.poll() is None
+        assert any(t.task_name == "escalate_response_overdue" for t in pg.open_tasks(case.id))
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=20)
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{name}" RESET default_transaction_read_only'))
+        admin.dispose()
+        log.close()
+    lines = (tmp_path / "worker.log").read_text().splitlines()
+    assert any(" ERROR bvte.timers: database error" in line and line[:4] == "2026" for line in lines)
+    assert worker.returncode == 0     # stopped by SIGTERM, cleanly

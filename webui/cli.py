@@ -333,12 +333,17 @@ def timers_run(once, interval, now_text):
             ensure_report_reminders(engine)
             fired = engine.fire_due_timers()
             wait = interval
-        except SQLAlchemyError as exc:   # restarted, unreachable, read-only, locked: wait and retry
+        except Exception as exc:   # restarted, unreachable, read-only, locked, or a bug: wait and retry
             if once:
                 raise
             wait = min(max(wait * 2, interval), 60.0)
-            log.error("database error, retrying in %.0f s: %s", wait, str(getattr(exc, "orig", exc)).strip()
-                      .splitlines()[0] if str(getattr(exc, "orig", exc)).strip() else type(exc).__name__)
+            text = str(getattr(exc, "orig", exc)).strip()
+            engine.db.dispose()   # reconnect next time: a pooled session may keep a failed-over server's state
+            if isinstance(exc, SQLAlchemyError):
+                log.error("database error, retrying in %.0f s: %s", wait, text.splitlines()[0] if text
+                          else type(exc).__name__)
+            else:
+                log.exception("sweep failed, retrying in %.0f s", wait)
             fired = 0
         if once:
             click.echo(f"fired timers of {fired} case(s) in {time.monotonic() - started:.2f} s")

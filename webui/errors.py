@@ -67,6 +67,10 @@ def init_app(app):
         kind = classify_error(exc)
         app.logger.error("database %s: %s", kind, str(getattr(exc, "orig", exc)).strip().splitlines()[0:1])
         code = 409 if kind == "busy" else 503
+        if kind != "busy":   # reconnect on the next request (a pooled session keeps a read-only state)
+            from webui import get_engine
+
+            get_engine().db.dispose()
         msg = MESSAGES[kind]
         if _wants_json():
             resp = jsonify({"error": f"database_{kind}", "message": msg})
