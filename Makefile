@@ -65,7 +65,8 @@ TEST_DATES ?= 2027-05-05T03:00:00 2027-08-06T03:00:00 2027-11-02T03:00:00 2026-1
               2026-12-31T12:00:00 2028-02-29T05:00:00 2027-02-06T02:00:00 2026-12-04T16:30:00
 DATES_PYTEST ?= tests/test_reliability.py tests/test_cli.py tests/test_cli_process.py tests/test_reports.py \
                 tests/test_reporting_schedule.py tests/test_generic_process.py tests/test_runtime.py \
-                tests/test_differential_bpmn.py tests/test_api.py features
+                tests/test_differential_bpmn.py tests/test_api.py tests/test_db_faults.py tests/test_incidents.py \
+                tests/test_guards.py features
 
 faketime:
 	@command -v faketime >/dev/null || { echo "installing Debian's faketime for make test-dates"; \

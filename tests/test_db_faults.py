@@ -131,5 +131,8 @@ def test_the_timer_worker_survives_a_read_only_database(pg, cli_clock, tmp_path)
         admin.dispose()
         log.close()
     lines = (tmp_path / "worker.log").read_text().splitlines()
-    assert any(" ERROR bvte.timers: database error" in line and line[:4] == "2026" for line in lines)
+    import re
+
+    stamped = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ERROR bvte\.timers: database error")
+    assert any(stamped.match(line) for line in lines)     # logged with time and level
     assert worker.returncode == 0     # stopped by SIGTERM, cleanly
