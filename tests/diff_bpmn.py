@@ -150,6 +150,19 @@ def call_activity(pid: str = "caller") -> dict[str, bytes]:
     return files
 
 
+def stalled_join(pid: str) -> dict[str, bytes]:
+    """A modelling error BVTE cannot refuse up front: an exclusive choice into a parallel join. After ``a``
+    the case stops with no task, timer or awaited event (the join waits for ``b`` forever)."""
+    body = ('<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="pick" default="to_a"/>'
+            '<bpmn:parallelGateway id="join"/>' + _user("a") + _user("b") + _user("after")
+            + '<bpmn:endEvent id="e"/>' + _flows("s", "pick")
+            + '<bpmn:sequenceFlow id="to_a" sourceRef="pick" targetRef="a"/><bpmn:sequenceFlow id="to_b" '
+              'sourceRef="pick" targetRef="b"><bpmn:conditionExpression>False</bpmn:conditionExpression>'
+              '</bpmn:sequenceFlow>' + _flows("a", "join", prefix="a") + _flows("b", "join", prefix="b")
+            + _flows("join", "after", "e", prefix="j"))
+    return doc(pid, body)
+
+
 # name -> (files, main process id, start data, ids of user tasks whose data drives a gateway or loop)
 PROCESSES = {
     "mi_parallel_cardinality": (multi_instance("mi_par_card", False, False), "mi_par_card", {}),

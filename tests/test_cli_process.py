@@ -14,6 +14,7 @@ from tests.diff_bpmn import _flows
 from tests.diff_bpmn import _user
 from tests.diff_bpmn import doc
 from tests.diff_bpmn import multi_instance
+from tests.diff_bpmn import stalled_join
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -93,14 +94,7 @@ def test_now_is_refused_without_the_test_clock(bvte, monkeypatch):
 def test_a_stalled_case_is_reported_by_show_and_check(bvte, tmp_path):
     """A modelling error BVTE cannot refuse up front: an exclusive choice into a parallel join. The case
     stops with no task, timer or event; ``show`` says so, ``check`` lists it and exits 1."""
-    body = ('<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="pick" default="to_a"/>'
-            '<bpmn:parallelGateway id="join"/>' + _user("a") + _user("b") + _user("after")
-            + '<bpmn:endEvent id="e"/>' + _flows("s", "pick")
-            + '<bpmn:sequenceFlow id="to_a" sourceRef="pick" targetRef="a"/><bpmn:sequenceFlow id="to_b" '
-              'sourceRef="pick" targetRef="b"><bpmn:conditionExpression>False</bpmn:conditionExpression>'
-              '</bpmn:sequenceFlow>' + _flows("a", "join", prefix="a") + _flows("b", "join", prefix="b")
-            + _flows("join", "after", "e", prefix="j"))
-    bvte("deploy", *_write(tmp_path, doc("stuck_cli", body)))
+    bvte("deploy", *_write(tmp_path, stalled_join("stuck_cli")))
     case = json.loads(bvte("cases", "start", "stuck_cli", "--commune", "X01", "--json").stdout)
     task = json.loads(bvte("cases", "show", case["id"], "--json").stdout)["open_tasks"][0]["id"]
     bvte("tasks", "complete", task, "--as", "canbo.x01")

@@ -15,6 +15,7 @@ from engine.runtime import Actor
 from tests.diff_bpmn import _flows
 from tests.diff_bpmn import _user
 from tests.diff_bpmn import doc
+from tests.diff_bpmn import stalled_join
 from workflows.child_protection.samples import actor_for
 
 ACT = Actor("test")
@@ -60,15 +61,8 @@ def test_a_failing_case_is_an_incident_retried_with_backoff(sqlite_engine, clock
 
 
 def test_a_stalled_case_is_recorded_when_it_stops(sqlite_engine):
-    body = ('<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="pick" default="to_a"/>'
-            '<bpmn:parallelGateway id="join"/>' + _user("a") + _user("b") + _user("after")
-            + '<bpmn:endEvent id="e"/>' + _flows("s", "pick")
-            + '<bpmn:sequenceFlow id="to_a" sourceRef="pick" targetRef="a"/><bpmn:sequenceFlow id="to_b" '
-              'sourceRef="pick" targetRef="b"><bpmn:conditionExpression>False</bpmn:conditionExpression>'
-              '</bpmn:sequenceFlow>' + _flows("a", "join", prefix="a") + _flows("b", "join", prefix="b")
-            + _flows("join", "after", "e", prefix="j"))
     eng = sqlite_engine
-    eng.deploy(doc("stuck", body), ACT)
+    eng.deploy(stalled_join("stuck"), ACT)
     case = eng.start_case("stuck", {}, ACT, incident_commune="X01")
     assert incidents.listing(eng) == []
     eng.complete_task(eng.open_tasks(case.id)[0].id, {}, actor_for(eng, "canbo.x01"))
