@@ -81,3 +81,15 @@ def revoke_api_token(engine, token_id: int, actor: str = "admin") -> bool:
         token.revoked = True
         audit.append(s, engine.now(), actor, "token.revoke", detail={"token_id": token_id, "name": token.name})
     return True
+
+
+def active_actor(engine, username: str):
+    """The ``Actor`` of an active user (as the web layer builds it after login), or None."""
+    from sqlalchemy import select
+
+    from engine.models import User
+    from engine.runtime import Actor
+
+    with engine.db.read() as s:
+        user = s.execute(select(User).where(User.username == username, User.active.is_(True))).scalar()
+    return Actor(user.username, user.id, user.agency_id, user.role) if user is not None else None

@@ -56,3 +56,32 @@ def stall_problem(wf, status: str) -> str | None:
     """None when the case can move (or is closed); else a sentence saying where it stopped."""
     found = stall(wf, status)
     return found[1] if found else None
+
+
+def describe(engine, case_ref: str) -> dict:
+    """A case as ``bvte cases show --json`` prints it (found by id or by reference): status, open tasks,
+    waiting timers, awaited events, and ``problem`` (None, or why it cannot move)."""
+    from sqlalchemy import select
+
+    from engine.errors import NotFound
+    from engine.models import Case
+    from engine.runtime import _aware
+
+    def iso(instant):
+        return _aware(instant).isoformat() if instant is not None else None
+
+    with engine.db.read() as s:
+        case = s.get(Case, case_ref) or s.execute(select(Case).where(Case.reference == case_ref)).scalar()
+    if case is None:
+        raise NotFound(f"không tìm thấy hồ sơ / no case '{case_ref}'")
+    wf = engine.workflow(case)
+    version = next(v for v in engine.versions() if v.id == case.process_version_id)
+    return {
+        "id": case.id, "reference": case.reference, "status": case.status, "process": version.process_id,
+        "version": version.version, "commune": case.commune_code,
+        "open_tasks": [{"id": t.id, "name": t.task_name, "title": t.title, "agency": t.agency_type,
+                        "claimed_by": t.claimed_by, "due_at": iso(t.due_at)} for t in engine.open_tasks(case.id)],
+        "timers": [{"name": t.event_name, "due_at": iso(t.due_at)} for t in engine.waiting_timers(case.id)],
+        "waiting_for": [{"kind": w["kind"], "name": w["name"]} for w in waiting_for(wf)],
+        "problem": stall_problem(wf, case.status),
+    }

@@ -30,14 +30,6 @@ def _json_object(text: str, option: str) -> dict:
     return data
 
 
-def _iso(instant) -> str | None:
-    if instant is None:
-        return None
-    from engine.runtime import _aware
-
-    return _aware(instant).isoformat()
-
-
 @cases.command("start")
 @click.argument("process_id")
 @click.option("--commune", required=True, help="commune code where it happened")
@@ -54,40 +46,15 @@ def cases_start(process_id, commune, data_json, as_json):
         click.echo(f"started {case.reference} ({case.id})")
 
 
-def case_view(engine, case_ref: str) -> dict:
-    """The case as ``cases show --json`` prints it (by id or by reference)."""
-    from sqlalchemy import select
-
-    from engine.errors import NotFound
-    from engine.models import Case
-    from engine.status import stall_problem
-    from engine.status import waiting_for
-
-    with engine.db.read() as s:
-        case = s.get(Case, case_ref) or s.execute(select(Case).where(Case.reference == case_ref)).scalar()
-    if case is None:
-        raise NotFound(f"không tìm thấy hồ sơ / no case '{case_ref}'")
-    version = engine._version_of(case.process_version_id)
-    wf = engine.workflow(case)
-    return {
-        "id": case.id, "reference": case.reference, "status": case.status, "process": version.process_id,
-        "version": next(v.version for v in engine.versions(version.process_id) if v.id == case.process_version_id),
-        "commune": case.commune_code,
-        "open_tasks": [{"id": t.id, "name": t.task_name, "title": t.title, "agency": t.agency_type,
-                        "claimed_by": t.claimed_by, "due_at": _iso(t.due_at)} for t in engine.open_tasks(case.id)],
-        "timers": [{"name": t.event_name, "due_at": _iso(t.due_at)} for t in engine.waiting_timers(case.id)],
-        "waiting_for": [{"kind": w["kind"], "name": w["name"]} for w in waiting_for(wf)],
-        "problem": stall_problem(wf, case.status),
-    }
-
-
 @cases.command("show")
 @click.argument("case_ref")
 @click.option("--json", "as_json", is_flag=True, help="stable JSON (for scripts)")
 @friendly
 def cases_show(case_ref, as_json):
     """A case: status, open tasks, timers, what it waits for, and whether it is stuck."""
-    view = case_view(make_engine(), case_ref)
+    from engine.status import describe
+
+    view = describe(make_engine(), case_ref)
     if as_json:
         click.echo(json.dumps(view, ensure_ascii=False))
         return
@@ -109,17 +76,13 @@ def cases_show(case_ref, as_json):
 @friendly
 def tasks_complete(task_id, username, data_json):
     """Complete a task as a user: the web form's validation, permissions and audit."""
-    from sqlalchemy import select
-
-    from engine.models import User
-    from engine.runtime import Actor
+    from engine.accounts import active_actor
 
     data = _json_object(data_json, "--data")
     engine = make_engine()
-    with engine.db.read() as s:
-        user = s.execute(select(User).where(User.username == username)).scalar()
-    if user is None or not user.active:
+    actor = active_actor(engine, username)
+    if actor is None:
         click.echo(f"Lỗi / error: no active user '{username}'", err=True)
         sys.exit(1)
-    case = engine.complete_task(task_id, data, Actor(user.username, user.id, user.agency_id, user.role))
+    case = engine.complete_task(task_id, data, actor)
     click.echo(f"completed; case {case.reference} is {case.status}")
