@@ -63,10 +63,11 @@ test: install browser
 # DATES_PYTEST="tests features" runs the whole suite at each date (~3 min a date).
 TEST_DATES ?= 2027-05-05T03:00:00 2027-08-06T03:00:00 2027-11-02T03:00:00 2026-12-10T03:00:00 \
               2026-12-31T12:00:00 2028-02-29T05:00:00 2027-02-06T02:00:00 2026-12-04T16:30:00
-DATES_PYTEST ?= tests/test_reliability.py tests/test_cli.py tests/test_cli_process.py tests/test_reports.py \
-                tests/test_reporting_schedule.py tests/test_generic_process.py tests/test_runtime.py \
-                tests/test_differential_bpmn.py tests/test_api.py tests/test_db_faults.py tests/test_incidents.py \
-                tests/test_guards.py features
+DATES_PYTEST ?= tests/e2e/test_reliability.py tests/webui/test_cli.py tests/webui/test_cli_process.py \
+                tests/workflows/test_reports.py tests/workflows/test_reporting_schedule.py \
+                tests/engine/test_generic_process.py tests/engine/test_runtime.py tests/workflows/test_differential_bpmn.py \
+                tests/webui/test_api.py tests/e2e/test_db_faults.py tests/webui/test_incidents.py tests/engine/test_guards.py \
+                features
 
 faketime:
 	@command -v faketime >/dev/null || { echo "installing Debian's faketime for make test-dates"; \
@@ -81,7 +82,7 @@ test-dates: install browser faketime
 	done
 
 soak: install browser
-	BVTE_SOAK=1 $(BIN)/python -m pytest -q tests/test_api_fuzz.py tests/test_reliability.py
+	BVTE_SOAK=1 $(BIN)/python -m pytest -q tests/webui/test_api_fuzz.py tests/e2e/test_reliability.py
 
 bench: install
 	$(BIN)/python bench/run.py

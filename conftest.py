@@ -14,10 +14,10 @@ from engine.clock import FixedClock
 from engine.db import Base
 from engine.db import Database
 from engine.models import AUDIT_HEAD_ROW
-from workflows.child_protection.samples import actor_for
-from workflows.testing import START
-from workflows.testing import make_seeded_engine
-from workflows.testing import throwaway_pg
+from tests.support.db import START
+from tests.support.db import make_seeded_engine
+from tests.support.db import throwaway_pg
+from tests.support.samples import actor_for
 
 
 @pytest.fixture(scope="session")

@@ -34,17 +34,17 @@ from engine.db import Database  # noqa: E402
 from engine.runtime import Engine  # noqa: E402
 from engine.runtime import task_key  # noqa: E402
 from engine.workdays import WorkCalendar  # noqa: E402
+from tests.support.db import PG_ADMIN_URL  # noqa: E402
+from tests.support.db import PostgresUnavailable  # noqa: E402
+from tests.support.db import ThrowawayDatabase  # noqa: E402
+from tests.support.samples import REPORT  # noqa: E402
+from tests.support.samples import SAMPLES  # noqa: E402
+from tests.support.samples import actor_for  # noqa: E402
+from tests.support.samples import open_task  # noqa: E402
 from workflows import build_registry  # noqa: E402
 from workflows.child_protection.forms import FORMS  # noqa: E402
 from workflows.child_protection.process import open_case  # noqa: E402
-from workflows.child_protection.samples import REPORT  # noqa: E402
-from workflows.child_protection.samples import SAMPLES  # noqa: E402
-from workflows.child_protection.samples import actor_for  # noqa: E402
-from workflows.child_protection.samples import open_task  # noqa: E402
 from workflows.seed import seed_demo  # noqa: E402
-from workflows.testing import PG_ADMIN_URL  # noqa: E402
-from workflows.testing import PostgresUnavailable  # noqa: E402
-from workflows.testing import ThrowawayDatabase  # noqa: E402
 
 PATH = [("initial_assessment", "canbo.x01"), ("specific_assessment", "canbo.x01"), ("draft_plan", "canbo.x01"),
         ("approve_plan", "chutich.x01"), ("police_acknowledge", "congan.x01"),

@@ -46,16 +46,16 @@ from engine.models import OpenTask  # noqa: E402
 from engine.models import Province  # noqa: E402
 from engine.models import Timer  # noqa: E402
 from engine.runtime import Engine  # noqa: E402
+from tests.support.db import PG_ADMIN_URL  # noqa: E402
+from tests.support.db import PostgresUnavailable  # noqa: E402
+from tests.support.db import ThrowawayDatabase  # noqa: E402
+from tests.support.samples import HIGH  # noqa: E402
+from tests.support.samples import REPORT  # noqa: E402
+from tests.support.samples import actor_for  # noqa: E402
 from workflows import build_registry  # noqa: E402
 from workflows.agencies import AGENCY_TYPES  # noqa: E402
 from workflows.child_protection.process import open_case  # noqa: E402
-from workflows.child_protection.samples import HIGH  # noqa: E402
-from workflows.child_protection.samples import REPORT  # noqa: E402
-from workflows.child_protection.samples import actor_for  # noqa: E402
 from workflows.seed import seed_demo  # noqa: E402
-from workflows.testing import PG_ADMIN_URL  # noqa: E402
-from workflows.testing import PostgresUnavailable  # noqa: E402
-from workflows.testing import ThrowawayDatabase  # noqa: E402
 
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 UTC = dt.timezone.utc
@@ -109,7 +109,7 @@ class Data:
                 rows.append({"id": cid, "reference": f"B{i:07d}", "process_version_id": version_id,
                              "status": "open" if is_open else "closed", "commune_code": commune,
                              "province_code": province, "incident_commune_code": commune,
-                             "residence_commune_code": commune, "child_key": None,
+                             "residence_commune_code": commune, "dedup_key": None,
                              "summary": {"child_sex": rng.choice(["male", "female"]), "child_age": rng.randint(0, 15)},
                              "state": "{}", "serializer_version": "1.5", "version": 1, "received_at": received,
                              "created_at": received, "updated_at": received, "closed_at": None if is_open else received})

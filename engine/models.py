@@ -115,7 +115,8 @@ class Case(Base):
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"))
     incident_commune_code: Mapped[str] = mapped_column(String(32))
     residence_commune_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    child_key: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
+    # a procedure-supplied key of "the same person" (e.g. name|birth|residence), to offer linking
+    dedup_key: Mapped[str | None] = mapped_column(String(200), nullable=True, index=True)
     summary: Mapped[dict] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(16))

@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import secrets
 import time
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from dataclasses import field
@@ -267,7 +265,7 @@ class Engine:
     # ------------------------------------------------------------------ cases
     def start_case(self, process_id: str, data: dict, actor: Actor, *, incident_commune: str,
                    residence_commune: str | None = None, received_at: dt.datetime | None = None,
-                   summary: dict | None = None, child_key: str | None = None,
+                   summary: dict | None = None, dedup_key: str | None = None,
                    idempotency: tuple[int, str, str] | None = None, reference: str | None = None) -> Case:
         """Create a case on the latest version of ``process_id`` and run it to its first waits.
 
@@ -301,7 +299,7 @@ class Engine:
                 case = Case(id=case_id, reference=reference or _reference(commune.code, now),
                             process_version_id=version.id, status="open", commune_code=commune.code,
                             province_code=commune.province_code, incident_commune_code=incident_commune,
-                            residence_commune_code=residence_commune, child_key=child_key,
+                            residence_commune_code=residence_commune, dedup_key=dedup_key,
                             summary=_json_safe(summary or {}), state="", serializer_version=serializer.VERSION,
                             version=1, received_at=received_at, created_at=now, updated_at=now)
                 if reference is not None or not self._reference_taken(s, case.reference):
@@ -590,12 +588,12 @@ class Engine:
         task = wf.get_task_from_id(uuid.UUID(task_id))
         return dict(task.data) if task is not None else {}
 
-    def open_cases_for_child(self, key: str | None, exclude: str | None = None) -> list[Case]:
-        """Open cases about the same child (to offer linking to the officer; never merged silently)."""
+    def open_cases_with_key(self, key: str | None, exclude: str | None = None) -> list[Case]:
+        """Open cases with the same duplicate key (the same person, to offer linking; never merged silently)."""
         if not key:
             return []
         with self.db.read() as s:
-            q = select(Case).where(Case.child_key == key, Case.status == "open")
+            q = select(Case).where(Case.dedup_key == key, Case.status == "open")
             if exclude:
                 q = q.where(Case.id != exclude)
             return list(s.execute(q.order_by(Case.received_at)).scalars())
@@ -1000,15 +998,6 @@ def _default(value):
 
 def _reference(commune_code: str, now: dt.datetime) -> str:
     return f"{commune_code}-{now.astimezone(VN_TZ):%y%m%d}-{secrets.token_hex(3).upper()}"
-
-
-def child_key(name: str | None, birth: str | None, residence: str | None) -> str | None:
-    """A normalised identity key for spotting a second report on a child (offered, never merged)."""
-    if not name:
-        return None
-    folded = unicodedata.normalize("NFD", name.lower().replace("đ", "d"))
-    folded = re.sub(r"[^a-z0-9 ]", "", "".join(c for c in folded if unicodedata.category(c) != "Mn"))
-    return f"{' '.join(folded.split())}|{birth or ''}|{residence or ''}"
 
 
 def agencies_involved(session: Session, case_id: str) -> set[int]:

@@ -21,13 +21,13 @@ from engine.models import Case
 from engine.workdays import WorkCalendar
 from engine.workdays import compute_due
 from engine.workdays import parse_instant
+from tests.support.samples import HIGH
+from tests.support.samples import REPORT
+from tests.support.samples import actor_for
+from tests.support.samples import complete
+from tests.support.samples import open_task
 from workflows.child_protection.deadlines import REFERRAL_CODES
 from workflows.child_protection.process import open_case
-from workflows.child_protection.samples import HIGH
-from workflows.child_protection.samples import REPORT
-from workflows.child_protection.samples import actor_for
-from workflows.child_protection.samples import complete
-from workflows.child_protection.samples import open_task
 
 UNITS = {"giờ": "hours", "ngày làm việc": "working_days", "ngày": "days"}
 
@@ -202,7 +202,7 @@ def _(ctx):
 @then("hệ thống cho biết trẻ đã có hồ sơ đang mở để cán bộ quyết định liên kết")
 def _(ctx):
     first, second = ctx["cases"]
-    assert [c.id for c in _engine(ctx).open_cases_for_child(second.child_key, exclude=second.id)] == [first.id]
+    assert [c.id for c in _engine(ctx).open_cases_with_key(second.dedup_key, exclude=second.id)] == [first.id]
 
 
 @then("hai hồ sơ vẫn tách riêng")

@@ -92,7 +92,7 @@ def _open_cases_for_child(engine, case) -> list:
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
-        return engine.open_cases_for_child(case.child_key, exclude=case.id)
+        return engine.open_cases_with_key(case.dedup_key, exclude=case.id)
     except SQLAlchemyError:
         return []
 
@@ -140,7 +140,7 @@ def show(case_id: str):
                                 .order_by(BreakGlass.created_at.desc())).scalars())
     linked = engine.linked_cases(case_id)
     candidates = [] if scope != "full" else [
-        c for c in engine.open_cases_for_child(case.child_key, exclude=case.id) if c.id not in {x.id for x in linked}]
+        c for c in engine.open_cases_with_key(case.dedup_key, exclude=case.id) if c.id not in {x.id for x in linked}]
     steps = engine.steps(case_id)
     tasks = engine.open_tasks(case_id)
     timers = engine.waiting_timers(case_id)
@@ -160,7 +160,7 @@ def link(case_id: str):
     if scope != "full" or current_user.role != "commune_officer":
         abort(403)
     other = request.form.get("other_case_id") or ""
-    candidates = {c.id for c in engine.open_cases_for_child(case.child_key, exclude=case.id)}
+    candidates = {c.id for c in engine.open_cases_with_key(case.dedup_key, exclude=case.id)}
     if other not in candidates:
         abort(404)
     engine.link_cases(case.id, other, current_user.actor)

@@ -29,8 +29,8 @@ def clock():
             return jsonify({"error": "invalid", "fields": {"now": ["ISO 8601 instant with offset required"]}}), 400
         engine.clock.set(instant)
         if body.get("fire_timers", True):
-            from workflows.reporting import ensure_report_reminders
+            from workflows.registry import run_sweep_hooks
 
-            ensure_report_reminders(engine)
+            run_sweep_hooks(engine)
             engine.fire_due_timers()
     return jsonify({"now": engine.now().isoformat()})

@@ -1,6 +1,7 @@
 """Per-process knowledge: forms, lane maps, deadline rules, statutory guards.
 
-``build_registry()`` is what the application hands to ``engine.runtime.Engine``.
+Each procedure is a package here (see ``workflows.procedure``), found by ``workflows.registry``;
+``build_registry()`` is what the composition root hands to ``engine.runtime.Engine``.
 """
 
 from __future__ import annotations
@@ -13,14 +14,10 @@ BPMN_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__
 
 
 def build_registry() -> ProcessRegistry:
-    from workflows.agencies import AGENCY_TYPES
-    from workflows.agencies import agency_type_names
-    from workflows.child_protection.process import CONFIG
-    from workflows.reporting import CONFIG as REPORTING
+    """The engine's view of every installed procedure (see ``workflows.registry``)."""
+    from workflows.registry import build_registry as build
 
-    names = {n: a.code for a in AGENCY_TYPES.values() for n in (a.name_vi, a.name_en)}
-    return ProcessRegistry([CONFIG, REPORTING], agency_types=agency_type_names(), agency_names=names,
-                           default_agency="commune_officer")
+    return build()
 
 
 def bundle_files(config_files: list[str], directory: str = BPMN_DIR) -> dict[str, bytes]:

@@ -16,8 +16,7 @@ from engine.models import User
 from engine.runtime import Actor
 from engine.runtime import Engine
 from workflows import bundle_files
-from workflows.agencies import AGENCY_TYPES
-from workflows.child_protection.process import CONFIG
+from workflows import registry
 
 DEMO_PASSWORD = "bvte-demo-2026"
 PROVINCE = ("P01", "Tỉnh Lâm Đồng (demo)")
@@ -55,7 +54,7 @@ def seed_org(engine: Engine, province=PROVINCE, communes=COMMUNES) -> None:
             if s.get(Commune, code) is None:
                 s.add(Commune(code=code, name=name, province_code=province[0]))
         s.flush()
-        for atype in AGENCY_TYPES.values():
+        for atype in registry.agency_types().values():
             places = [c for c, _ in communes] if atype.level == "commune" else [None]
             for commune in places:
                 code = f"{atype.code}.{commune or province[0]}"
@@ -65,14 +64,26 @@ def seed_org(engine: Engine, province=PROVINCE, communes=COMMUNES) -> None:
                                  province_code=province[0], commune_code=commune))
 
 
-def seed_demo(engine: Engine, password: str = DEMO_PASSWORD, bpmn_dir: str | None = None) -> list[str]:
-    """Org, demo users and the deployed statutory process (from ``bpmn_dir``, default bpmn/).
-    Returns the usernames created."""
+def demo_users() -> dict[str, tuple[str, str, str | None]]:
+    """The demo users, with those each installed procedure adds for its own agency types."""
+    users = dict(DEMO_USERS)
+    for proc in registry.procedures():
+        for username, row in proc.demo_users.items():
+            users.setdefault(username, row)
+    return users
+
+
+def seed_demo(engine: Engine, password: str = DEMO_PASSWORD, bpmn_dir: str | None = None,
+              main_id: str | None = None) -> list[str]:
+    """Org, demo users and every installed procedure's processes, deployed from bpmn/.
+
+    ``bpmn_dir`` (a policy draft) is deployed after them, as a new version of ``main_id`` (default: the
+    process of the first procedure with an intake). Returns the usernames created."""
     seed_org(engine)
     created = []
     hashed = hash_password(password)
     with engine.db.write() as s:
-        for username, (full_name, role, commune) in DEMO_USERS.items():
+        for username, (full_name, role, commune) in demo_users().items():
             if s.execute(select(User).where(User.username == username)).scalar() is not None:
                 continue
             code = f"{role}.{commune or PROVINCE[0]}"   # every role is an agency type: least privilege
@@ -82,17 +93,15 @@ def seed_demo(engine: Engine, password: str = DEMO_PASSWORD, bpmn_dir: str | Non
             created.append(username)
         if created:
             audit.append(s, engine.now(), "seed", "users.seed", detail={"users": created})
-    from workflows.reporting import CONFIG as REPORTING
-    from workflows.reporting import seed_default_schedule
-
-    engine.deploy(bundle_files(REPORTING.bpmn_files), Actor("seed"))
-    seed_default_schedule(engine, PROVINCE[0])
+    for proc in registry.procedures():
+        engine.deploy(bundle_files(proc.config.bpmn_files), Actor("seed"))
+    registry.set_up_province(engine, PROVINCE[0])
     if bpmn_dir:
         import os
 
+        default = registry.default_intake()
+        main_id = main_id or (default.config.process_id if default else None)
         files = {n: open(os.path.join(bpmn_dir, n), "rb").read() for n in sorted(os.listdir(bpmn_dir))
                  if n.endswith(".bpmn")}
-        engine.deploy(files, Actor("seed"), main_id=CONFIG.process_id)
-    else:
-        engine.deploy(bundle_files(CONFIG.bpmn_files), Actor("seed"))
+        engine.deploy(files, Actor("seed"), main_id=main_id)
     return created

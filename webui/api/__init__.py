@@ -165,7 +165,7 @@ def _replayed(previous, digest: str):
 
 def _created(case: Case, status: int):
     try:   # read after the commit: a failure here must not report a recorded case as not recorded
-        others = _engine().open_cases_for_child(case.child_key, exclude=case.id)
+        others = _engine().open_cases_with_key(case.dedup_key, exclude=case.id)
     except SQLAlchemyError:
         others = []
     body = _SCHEMAS.CreatedCaseSchema.dump({"case_id": case.id, "reference": case.reference,
@@ -290,7 +290,7 @@ def link_case(case_id: str):
         raise NotFound("không tìm thấy hồ sơ / case not found")
     if scope != "full" or _user().role != "commune_officer":
         return error(403, "forbidden", "only the commune officer links cases")
-    if other not in {c.id for c in engine.open_cases_for_child(case.child_key, exclude=case.id)}:
+    if other not in {c.id for c in engine.open_cases_with_key(case.dedup_key, exclude=case.id)}:
         raise InvalidTaskData({"other_case_id": ["không phải hồ sơ đang mở về cùng trẻ / not an open case "
                                                  "about the same child"]})
     created = engine.link_cases(case.id, other, _user().actor)

@@ -1,1 +1,46 @@
-"""The statutory child-protection procedure (Nghị định 56/2017/NĐ-CP, Chương III)."""
+"""The statutory child-protection procedure (Luật Trẻ em 2016 Điều 47–53; Nghị định 56/2017/NĐ-CP, Chương III).
+
+Everything it owns is here: lanes -> agency types (``lanes``), forms Mẫu 01–06 (``forms``), time limits with
+their legal basis (``deadlines``), need-to-know (``visibility``), intake and the duplicate key (``intake``),
+statutory guards (``process``), report indicators (``reports``), templates, help texts; its diagrams are
+``bpmn/child_protection_case.bpmn`` and the files it calls; its scenarios are ``features/``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from workflows.child_protection.forms import FORMS
+from workflows.child_protection.help import HELP
+from workflows.child_protection.intake import ReportIntake
+from workflows.child_protection.process import CONFIG
+from workflows.child_protection.reports import Indicators
+from workflows.child_protection.visibility import SENSITIVE
+from workflows.child_protection.visibility import filter_case_data
+from workflows.child_protection.visibility import visible_fields
+from workflows.procedure import Printable
+from workflows.procedure import Procedure
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+PROCEDURE = Procedure(
+    code="child_protection",
+    title_vi="Bảo vệ trẻ em: hỗ trợ, can thiệp",
+    title_en="Child protection: support and intervention",
+    legal_basis="Luật Trẻ em 2016 (Điều 47–53); Nghị định 56/2017/NĐ-CP, Chương III",
+    config=CONFIG,
+    intake=ReportIntake(),
+    visibility=filter_case_data,
+    visible_fields=visible_fields,
+    sensitive_fields=frozenset(SENSITIVE),
+    indicators=Indicators(),
+    printables=[Printable("mau_01", "Mẫu số 01: Báo cáo tiếp nhận thông tin", "Form 01: intake report",
+                          "cases/print.html")],
+    help=HELP,
+    features_dir=os.path.join(ROOT, "features"),
+    templates_dir=os.path.join(HERE, "templates"),
+    order=10,
+)
+
+__all__ = ["PROCEDURE", "FORMS"]

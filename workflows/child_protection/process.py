@@ -1,25 +1,21 @@
-"""The ProcessConfig of the child-protection case, its statutory guards, and intake."""
+"""The ProcessConfig of the child-protection case and its statutory guards."""
 
 from __future__ import annotations
 
 import ast
-import datetime as dt
 
 from engine.loader import BPMN
 from engine.loader import ParsedBundle
 from engine.process import ProcessConfig
 from engine.process import StatutoryGuard
-from engine.runtime import Actor
-from engine.runtime import Engine
-from engine.runtime import child_key
 from workflows.child_protection.deadlines import DEADLINES
 from workflows.child_protection.deadlines import REQUIRED_TIMERS
 from workflows.child_protection.deadlines import TASK_DEADLINES
 from workflows.child_protection.forms import FORMS
-from workflows.child_protection.forms import INTAKE
+from workflows.child_protection.intake import PROCESS_ID
+from workflows.child_protection.intake import open_case  # noqa: F401  (re-exported for callers)
 from workflows.child_protection.lanes import LANE_AGENCIES
 
-PROCESS_ID = "child_protection_case"
 BPMN_FILES = ["child_protection_case.bpmn", "temporary_separation.bpmn", "referral_police.bpmn",
               "referral_health.bpmn", "referral_education.bpmn", "referral_legal_aid.bpmn",
               "referral_social_work.bpmn"]
@@ -82,20 +78,3 @@ GUARDS = [
 
 CONFIG = ProcessConfig(process_id=PROCESS_ID, lane_agencies=LANE_AGENCIES, forms=FORMS, deadlines=DEADLINES,
                        task_deadlines=TASK_DEADLINES, guards=GUARDS, bpmn_files=BPMN_FILES)
-
-
-def open_case(engine: Engine, report: dict, actor: Actor, idempotency: tuple[int, str, str] | None = None):
-    """Validate a Mẫu 01 report and start a case from it. Returns the new ``Case``."""
-    data = INTAKE.validate(report)
-    received_at = dt.datetime.fromisoformat(data["received_at"]) if data.get("received_at") else None
-    if data.get("reporter_anonymous"):
-        for name in ("reporter_name", "reporter_phone", "reporter_address"):
-            data[name] = None
-    summary = {k: data.get(k) for k in ("child_name", "child_sex", "child_age", "child_birth_date", "channel",
-                                        "urgency", "abuse_forms", "case_category", "special_circumstance_group")}
-    key = child_key(data.get("child_name"), data.get("child_birth_date") or (str(data["child_age"])
-                    if data.get("child_age") is not None else None),
-                    data.get("residence_commune") or data["incident_commune"] or "")
-    return engine.start_case(PROCESS_ID, data, actor, incident_commune=data["incident_commune"],
-                             residence_commune=data.get("residence_commune"), received_at=received_at,
-                             summary=summary, child_key=key, idempotency=idempotency)

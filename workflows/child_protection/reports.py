@@ -177,3 +177,20 @@ def to_excel(rep: Report) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+class Indicators:
+    """The procedure's ``Indicators``: the figures of TT 13/2021 on the page and in Excel."""
+
+    template = "child_protection/report.html"
+
+    def build(self, engine: Engine, province: str, start: dt.date, end: dt.date, commune: str | None = None):
+        return build_report(engine, province, start, end, commune)
+
+    def labels(self, lang: str = "vi") -> dict[str, dict[str, str]]:
+        pick = 1 if lang == "vi" else 2
+        return {"abuse": {c[0]: c[pick] for c in ABUSE_FORMS}, "sex": {c[0]: c[pick] for c in SEXES},
+                "age": {c: label for c, label, *_ in AGE_GROUPS} | {"unknown": "Không rõ tuổi"}}
+
+    def to_excel(self, report: Report) -> bytes:
+        return to_excel(report)

@@ -25,6 +25,7 @@ from engine.workdays import DeadlineRule
 from engine.workdays import end_of_day
 from workflows.forms import Field
 from workflows.forms import Form
+from workflows.procedure import Procedure
 
 PROCESS_ID = "statutory_report"
 DEFAULT_SCHEDULE = [("ky_1", "Báo cáo định kỳ (hạn 10/5)", 5, 10, 10),
@@ -110,3 +111,17 @@ def ensure_report_reminders(engine: Engine) -> int:
                 if not isinstance(exc, IntegrityError):
                     raise
     return started
+
+
+PROCEDURE = Procedure(
+    code="reporting",
+    title_vi="Báo cáo định kỳ",
+    title_en="Periodic statutory reports",
+    legal_basis="Thông tư 13/2021/TT-BLĐTBXH (chế độ báo cáo); lịch báo cáo của tỉnh",
+    config=CONFIG,
+    help={"submit_statutory_report": "Lập và gửi báo cáo định kỳ lên cấp trên trước hạn của tỉnh (TT 13/2021).",
+          "escalate_report_overdue": "Báo cáo chưa gửi đúng hạn: đôn đốc bộ phận báo cáo của tỉnh."},
+    on_sweep=ensure_report_reminders,
+    on_province=seed_default_schedule,
+    order=90,
+)

@@ -94,7 +94,7 @@ def upgrade() -> None:
     sa.Column('province_code', sa.String(length=32), nullable=False),
     sa.Column('incident_commune_code', sa.String(length=32), nullable=False),
     sa.Column('residence_commune_code', sa.String(length=32), nullable=True),
-    sa.Column('child_key', sa.String(length=200), nullable=True),
+    sa.Column('dedup_key', sa.String(length=200), nullable=True),
     sa.Column('summary', sa.JSON(), nullable=False),
     sa.Column('state', sa.Text(), nullable=False),
     sa.Column('serializer_version', sa.String(length=16), nullable=False),
@@ -111,7 +111,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index('ix_case_commune_status', ['commune_code', 'status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cases_child_key'), ['child_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cases_dedup_key'), ['dedup_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_process_version_id'), ['process_version_id'], unique=False)
 
     op.create_table('case_steps',
@@ -208,7 +208,7 @@ def downgrade() -> None:
     op.drop_table('case_steps')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cases_process_version_id'))
-        batch_op.drop_index(batch_op.f('ix_cases_child_key'))
+        batch_op.drop_index(batch_op.f('ix_cases_dedup_key'))
         batch_op.drop_index('ix_case_commune_status')
 
     op.drop_table('cases')

@@ -1,0 +1,101 @@
+"""The bvte command line, run as a user would (a real subprocess for set-up, CliRunner for the rest)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from tests.support.bpmn_snippets import script_process
+from webui.cli import main
+from workflows import BPMN_DIR
+
+MAIN_BPMN = os.path.join(BPMN_DIR, "child_protection_case.bpmn")
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, cli_clock):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite3")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def test_validate_good_file(cli):
+    res = cli("validate", MAIN_BPMN)
+    assert res.exit_code == 0 and "OK: child_protection_case" in res.output
+
+
+def test_validate_hostile_file_lists_element_and_runs_nothing(cli, tmp_path):
+    marker = tmp_path / "ran"
+    evil = tmp_path / "evil.bpmn"
+    evil.write_bytes(script_process(f"import os\nopen({str(marker)!r}, 'w')"))
+    res = cli("validate", str(evil))
+    assert res.exit_code == 1
+    assert res.output.startswith("evil_script: ")
+    assert not marker.exists()
+
+
+def test_validate_xxe(cli, tmp_path):
+    evil = tmp_path / "xxe.bpmn"
+    evil.write_bytes(b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>')
+    res = cli("validate", str(evil))
+    assert res.exit_code == 1 and "xxe.bpmn: " in res.output and "root:" not in res.output
+
+
+def test_validate_missing_file(cli):
+    res = cli("validate", "/nonexistent.bpmn")
+    assert res.exit_code != 0
+
+
+@pytest.mark.parametrize("args,expected", [
+    (["--from", "2027-02-03T09:00", "--working-days", "5"], "2027-02-17T23:59:59+07:00"),
+    (["--from", "2026-11-20T22:00", "--hours", "12"], "2026-11-21T10:00:00+07:00"),
+    (["--from", "2026-11-20T15:00:00Z", "--hours", "12"], "2026-11-21T10:00:00+07:00"),
+    (["--from", "2026-11-20T10:00+07:00", "--days", "15"], "2026-12-07T23:59:59+07:00"),
+])
+def test_deadline(cli, args, expected):
+    res = cli("deadline", *args)
+    assert res.exit_code == 0, res.output
+    assert res.output.strip() == expected
+
+
+@pytest.mark.parametrize("args", [["--from", "yesterday", "--hours", "12"],
+                                  ["--from", "2026-11-20T10:00"],
+                                  ["--from", "2026-11-20T10:00", "--hours", "0"],
+                                  ["--from", "2026-11-20T10:00", "--hours", "1", "--days", "1"]])
+def test_deadline_bad_input_is_a_sentence(cli, args):
+    res = cli("deadline", *args)
+    assert res.exit_code == 1 and "error" in res.output.lower() and "Traceback" not in res.output
+
+
+def test_full_cli_cycle(cli, tmp_path):
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/cli.sqlite3")
+    up = subprocess.run([sys.executable, "-m", "webui.cli", "db", "upgrade"], env=env, capture_output=True,
+                        text=True, cwd=tmp_path)
+    assert up.returncode == 0, up.stderr
+    res = cli("seed-demo")
+    assert res.exit_code == 0 and "canbo.x01" in res.output
+    assert "already" in cli("seed-demo").output
+    res = cli("deploy", MAIN_BPMN)
+    assert res.exit_code == 0 and "version 1" in res.output
+    res = cli("tasks", "list", "--agency", "commune_officer.X01")
+    assert res.exit_code == 0 and "0 open task(s)" in res.output
+    assert cli("tasks", "list", "--agency", "nope").exit_code == 1
+    assert cli("cases", "list").exit_code == 0
+    res = cli("timers", "run", "--once")
+    assert res.exit_code == 0 and "fired timers of 0" in res.output
+    res = cli("check")
+    assert res.exit_code == 0 and "0 problem(s)" in res.output
+    res = cli("audit", "verify")
+    assert res.exit_code == 0 and "intact" in res.output
+    res = cli("calendar", "set", "2026-12-31", "--off", "--note", "Nghỉ bù")
+    assert res.exit_code == 0
+    assert cli("calendar", "set", "31/12/2026", "--off", "--note", "x").exit_code == 1
+
+
+def test_database_error_is_a_sentence(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    res = CliRunner().invoke(main, ["cases", "list"])
+    assert res.exit_code == 2 and "database error" in res.output

@@ -1,0 +1,127 @@
+"""The procedure package interface: what one interagency procedure supplies to BVTE.
+
+A procedure is a package ``workflows/<code>/`` beside its diagrams in ``bpmn/``. Its ``__init__`` exposes
+``PROCEDURE``, a :class:`Procedure`; :mod:`workflows.registry` discovers every installed package that does.
+The engine sees only the ``ProcessConfig`` (lanes -> agency types, forms, deadlines with their legal basis,
+statutory guards, BPMN files); the web app sees the rest through this object and never names a procedure.
+
+Adding a procedure is adding a package and its BPMN: no change in ``engine/`` or ``webui/``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Callable
+from typing import Mapping
+from typing import Protocol
+
+from engine.process import ProcessConfig
+from workflows.agencies import AgencyType
+from workflows.forms import Form
+
+
+class Intake(Protocol):
+    """How a case of the procedure is opened from a report (a form a person fills in, or an API body)."""
+
+    form: Form
+    roles: frozenset[str]          # agency types (user roles) that may open a case
+
+    def open_case(self, engine: Any, data: dict, actor: Any,
+                  idempotency: tuple[int, str, str] | None = None) -> Any:
+        """Validate ``data`` against ``form`` and start a case; returns the engine's ``Case``."""
+
+
+class Indicators(Protocol):
+    """The procedure's statutory report: figures for a province or commune over a period."""
+
+    template: str                  # Jinja template (in the package's templates/) that shows a report
+
+    def build(self, engine: Any, province: str, start: Any, end: Any, commune: str | None = None) -> Any: ...
+
+    def labels(self, lang: str = "vi") -> dict[str, dict[str, str]]: ...
+
+    def to_excel(self, report: Any) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class Printable:
+    """A printable form of the case file (e.g. Mẫu 01): a template fed the case data the reader may see."""
+
+    code: str
+    title_vi: str
+    title_en: str
+    template: str
+
+
+@dataclass
+class Procedure:
+    """Everything one procedure owns.
+
+    Attributes:
+        code: the package name (``workflows/<code>/``), stable: used in URLs (``/intake/<code>``).
+        title_vi, title_en: the procedure's name for people.
+        legal_basis: the laws and decrees it implements.
+        config: what the engine needs (process id, lanes, forms, deadlines, guards, BPMN files).
+        intake: how a case is opened from a report; ``None`` for procedures started otherwise.
+        visibility: (case data, role) -> the part of the data that role needs to know.
+        sensitive_fields: fields shown only where the role's groups include them (e.g. the reporter).
+        indicators: the statutory report, if the procedure has one.
+        printables: printable forms of the case file.
+        help: BPMN element id -> help text (Vietnamese) shown beside the task.
+        features_dir: the Gherkin scenarios of the procedure (run by ``workflows.scenarios``).
+        dedup_field_labels: names of what the duplicate key compares, for the warning shown on intake.
+        order: lower first in menus; the first procedure with an intake is the default of the API.
+        agency_types: agency types the procedure adds to the shared directory (``workflows.agencies``).
+        on_sweep: run by the timer worker on every sweep (e.g. open the cases a schedule calls for);
+            returns how many cases it started. Must be idempotent: several workers run it.
+        on_province: run when a province is set up (e.g. its default report schedule).
+        demo_users: username -> (full name, role, commune code or None) added to the demo province.
+    """
+
+    code: str
+    title_vi: str
+    title_en: str
+    legal_basis: str
+    config: ProcessConfig
+    intake: Intake | None = None
+    visibility: Callable[[dict, str], dict] | None = None
+    visible_fields: Callable[[str], set[str]] | None = None
+    sensitive_fields: frozenset[str] = frozenset()
+    indicators: Indicators | None = None
+    printables: list[Printable] = field(default_factory=list)
+    help: Mapping[str, str] = field(default_factory=dict)
+    features_dir: str | None = None
+    templates_dir: str | None = None
+    order: int = 100
+    # forms shown for reading (labels of case data), beyond the task forms in ``config.forms``
+    extra_forms: list[Form] = field(default_factory=list)
+    agency_types: list[AgencyType] = field(default_factory=list)
+    on_sweep: Callable[[Any], int] | None = None
+    on_province: Callable[[Any, str], None] | None = None
+    demo_users: Mapping[str, tuple[str, str, str | None]] = field(default_factory=dict)
+
+    @property
+    def process_ids(self) -> set[str]:
+        """The main process and every process of its bundle (file stem == process id)."""
+        return {self.config.process_id} | {os.path.splitext(f)[0] for f in self.config.bpmn_files}
+
+    def title(self, lang: str = "vi") -> str:
+        return self.title_vi if lang == "vi" else self.title_en
+
+    def filter_data(self, data: dict, role: str) -> dict:
+        """The case data this role needs to know; a procedure without rules shows its forms' fields only."""
+        if self.visibility is not None:
+            return self.visibility(data, role)
+        known = {f.name for form in self.forms() for f in form.fields}
+        return {k: v for k, v in data.items() if k in known}
+
+    def forms(self) -> list[Form]:
+        out: list[Form] = []
+        if self.intake is not None:
+            out.append(self.intake.form)
+        out.extend(f for f in self.config.forms.values() if isinstance(f, Form))
+        out.extend(self.extra_forms)
+        return out
