@@ -1,42 +1,54 @@
-"""Who may do what in the web UI. Engine checks task ownership; this adds case-file scope."""
+"""Who may do what in the web UI. Engine checks task ownership; this adds case-file scope and need-to-know.
+
+What a role may see of a case is its procedure's rule (``Procedure.filter_data``, found by the case's
+process): the web layer names no procedure.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from engine.models import BreakGlass
+from engine import breakglass
+from engine import lookups
 from engine.models import Case
-from engine.runtime import agencies_involved
-from workflows.child_protection.visibility import filter_case_data
+from workflows import registry
 
-INTAKE_ROLES = {"commune_officer", "hotline", "commune_police"}
 COMMUNE_FULL_ROLES = {"commune_officer", "commune_chairman"}
 
 
-def can_intake(user) -> bool:
-    return user.role in INTAKE_ROLES
+def can_intake(user, procedure=None) -> bool:
+    """May open a case from a report: in ``procedure``, or in any installed one."""
+    if procedure is not None:
+        return procedure.intake is not None and user.role in procedure.intake.roles
+    return bool(registry.intake_procedures(user.role))
 
 
 BREAK_GLASS_ROLES = {"commune_officer", "commune_chairman", "provincial_health", "hotline", "commune_police"}
 BREAK_GLASS_HOURS = 2
 
 
-def case_scope(session, user, case: Case, now=None) -> str | None:
+def case_scope(engine, user, case: Case, now=None) -> str | None:
     """'full' for the commune's officer and chairman, 'partner' for an agency holding a task,
     'emergency' under an unexpired break-glass grant, else None."""
     communes = {case.commune_code, case.incident_commune_code, case.residence_commune_code}
     if user.role in COMMUNE_FULL_ROLES and user.commune_code in communes:
         return "full"
-    if user.agency_id is not None and user.agency_id in agencies_involved(session, case.id):
+    if user.agency_id is not None and user.agency_id in lookups.agencies_of_case(engine, case.id):
         return "partner"
-    if now is not None and session.execute(select(BreakGlass.id).where(
-            BreakGlass.case_id == case.id, BreakGlass.user_id == user.id, BreakGlass.expires_at > now)).first():
+    if breakglass.has_grant(engine, case.id, user.id):
         return "emergency"
     return None
 
 
-def visible_data(data: dict, user) -> dict:
-    return filter_case_data(data, user.role)
+def procedure_of(engine, case: Case):
+    """The procedure a case belongs to (None for an ad-hoc process of policy staff)."""
+    return registry.for_process(lookups.process_id_of(engine, case))
+
+
+def visible_data(engine, data: dict, user, case: Case) -> dict:
+    """The part of ``data`` the user's role needs to know, by the rules of the case's procedure."""
+    proc = procedure_of(engine, case)
+    if proc is None:   # a process of policy staff's own: its forms' fields only, never unknown keys
+        return {}
+    return proc.filter_data(data, user.role)
 
 
 def form_to_data(form, fields) -> dict:

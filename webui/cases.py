@@ -1,9 +1,9 @@
-"""Intake (Mẫu 01), the case list of a commune, and the case file with its timeline."""
+"""Intake (each procedure's report form), the case list of a commune, and the case file with its timeline."""
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
+from typing import Any
 
 from flask import Blueprint
 from flask import abort
@@ -16,26 +16,21 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
-from sqlalchemy import or_
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from engine import audit
+from engine import auditlog
+from engine import breakglass
+from engine import lookups
 from engine.errors import InvalidTaskData
 from engine.loader import BPMN
-from engine.models import BreakGlass
-from engine.models import Case
-from engine.models import Commune
-from engine.models import ProcessVersion
+from webui import access
 from webui.access import BREAK_GLASS_HOURS
 from webui.access import BREAK_GLASS_ROLES
 from webui.access import can_intake
 from webui.access import case_scope
 from webui.access import form_to_data
 from webui.access import visible_data
-from workflows.child_protection.forms import FORMS
-from workflows.child_protection.forms import INTAKE
-from workflows.child_protection.process import open_case
+from workflows import registry
 
 bp = Blueprint("cases", __name__)
 
@@ -46,19 +41,40 @@ def _engine():
     return get_engine()
 
 
-@bp.route("/intake", methods=["GET", "POST"])
+@bp.app_context_processor
+def _intake_menu():
+    return {"may_intake": lambda: current_user.is_authenticated and can_intake(current_user)}
+
+
+@bp.get("/intake")
 @login_required
-def intake():
-    if not can_intake(current_user):
+def intake_choice():
+    """The procedures this user may open a case in: straight to the form when there is one."""
+    procs = registry.intake_procedures(current_user.role)
+    if not procs:
+        abort(403)
+    if len(procs) == 1:
+        return redirect(url_for("cases.intake", code=procs[0].code))
+    return render_template("cases/intake_choice.html", procedures=procs)
+
+
+@bp.route("/intake/<code>", methods=["GET", "POST"])
+@login_required
+def intake(code: str):
+    proc = registry.get(code)
+    if proc is None or proc.intake is None:
+        abort(404)
+    if not can_intake(current_user, proc):
         abort(403)
     engine = _engine()
+    form = proc.intake.form
     errors: dict = {}
     values: dict = {"incident_commune": current_user.commune_code or ""}
     intake_key = request.form.get("intake_key") or str(uuid.uuid4())
     if len(intake_key) > 64:
         abort(400)
     if request.method == "POST":
-        values = form_to_data(request.form, INTAKE.fields)
+        values = form_to_data(request.form, form.fields)
         key = f"web-intake:{intake_key}"
         previous = engine.replay(current_user.id, key)
         if previous is not None:   # the same form sent twice (a double click, a resubmit): no second case
@@ -66,12 +82,12 @@ def intake():
             flash(_("Báo cáo này đã được ghi nhận: hồ sơ %(ref)s.", ref=done.reference), "info")
             return redirect(url_for("inbox.index"))
         try:
-            case = open_case(engine, values, current_user.actor, idempotency=(current_user.id, key, "web"))
+            case = proc.intake.open_case(engine, values, current_user.actor, idempotency=(current_user.id, key, "web"))
             flash(_("Đã tạo hồ sơ %(ref)s.", ref=case.reference), "success")
-            others = _open_cases_for_child(engine, case)
+            others = _possible_duplicates(engine, case)
             if others:
-                flash("Trẻ này đã có hồ sơ đang mở: " + ", ".join(c.reference for c in others)
-                      + ". Cán bộ xã sẽ quyết định có liên kết hay không.", "warning")
+                flash(_("Người này có thể đã có hồ sơ đang mở: %(refs)s. Cán bộ xã sẽ quyết định có liên kết "
+                        "hay không.", refs=", ".join(c.reference for c in others)), "warning")
             return redirect(url_for("inbox.index"))
         except InvalidTaskData as exc:
             errors = exc.fields
@@ -80,15 +96,13 @@ def intake():
                 raise
             flash(_("Báo cáo này đã được ghi nhận."), "info")
             return redirect(url_for("inbox.index"))
-    with engine.db.read() as s:
-        communes = list(s.execute(select(Commune).order_by(Commune.code)).scalars())
-    return render_template("cases/intake.html", form=INTAKE, errors=errors, values=values,
-                           communes=communes, intake_key=intake_key), (422 if errors else 200)
+    return render_template("cases/intake.html", form=form, procedure=proc, errors=errors, values=values,
+                           communes=lookups.communes(engine), intake_key=intake_key), (422 if errors else 200)
 
 
-def _open_cases_for_child(engine, case) -> list:
-    """Other open cases of the child, read after the case was committed: a failure here must not turn a
-    recorded case into an error page (the officer would record it again)."""
+def _possible_duplicates(engine, case) -> list:
+    """Other open cases with the same duplicate key, read after the case was committed: a failure here must
+    not turn a recorded case into an error page (the officer would record it again)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
@@ -103,28 +117,22 @@ def index():
     if current_user.role not in ("commune_officer", "commune_chairman"):
         abort(403)
     engine = _engine()
-    code = current_user.commune_code
-    with engine.db.read() as s:
-        cases = list(s.execute(select(Case).where(or_(Case.commune_code == code, Case.incident_commune_code == code,
-                                                      Case.residence_commune_code == code))
-                               .order_by(Case.received_at.desc()).limit(200)).scalars())
-    return render_template("cases/index.html", cases=cases)
+    cases = lookups.cases_of_commune(engine, current_user.commune_code)
+    return render_template("cases/index.html", cases=[(c, access.procedure_of(engine, c)) for c in cases])
 
 
-def _case_in_scope(case_id: str) -> tuple[Case, str]:
+def _case_in_scope(case_id: str) -> tuple[Any, str]:
     """The case and this user's scope on it; 404 (audited) when absent or out of scope, alike."""
     engine = _engine()
     try:
         uuid.UUID(case_id)
     except ValueError:
         abort(404)
-    with engine.db.read() as s:
-        case = s.get(Case, case_id)
-        scope = case_scope(s, current_user, case, engine.now()) if case is not None else None
+    case = lookups.find_case(engine, case_id)
+    scope = case_scope(engine, current_user, case) if case is not None else None
     if case is None or scope is None:
-        with engine.db.write() as s:
-            audit.append(s, engine.now(), current_user.username, "case.view_denied", case_id=case_id,
-                         detail={"ip": request.remote_addr, "path": request.path})
+        auditlog.record(engine, current_user.username, "case.view_denied", case_id=case_id,
+                        detail={"ip": request.remote_addr, "path": request.path})
         abort(404)   # denial looks like absence
     return case, scope
 
@@ -134,27 +142,25 @@ def _case_in_scope(case_id: str) -> tuple[Case, str]:
 def show(case_id: str):
     engine = _engine()
     case, scope = _case_in_scope(case_id)
-    data = visible_data(engine.case_data(case_id), current_user)
-    with engine.db.read() as s:
-        grants = list(s.execute(select(BreakGlass).where(BreakGlass.case_id == case_id)
-                                .order_by(BreakGlass.created_at.desc())).scalars())
+    data = visible_data(engine, engine.case_data(case_id), current_user, case)
+    grants = breakglass.grants_for_case(engine, case_id)
+    proc = access.procedure_of(engine, case)
     linked = engine.linked_cases(case_id)
     candidates = [] if scope != "full" else [
         c for c in engine.open_cases_with_key(case.dedup_key, exclude=case.id) if c.id not in {x.id for x in linked}]
     steps = engine.steps(case_id)
     tasks = engine.open_tasks(case_id)
     timers = engine.waiting_timers(case_id)
-    with engine.db.write() as s:
-        audit.append(s, engine.now(), current_user.username, "case.view", case_id=case_id,
-                     detail={"scope": scope, "fields": sorted(data)})
+    auditlog.record(engine, current_user.username, "case.view", case_id=case_id,
+                    detail={"scope": scope, "fields": sorted(data)})
     return render_template("cases/show.html", case=case, data=data, steps=steps, tasks=tasks, timers=timers,
-                           scope=scope, grants=grants, linked=linked, candidates=candidates)
+                           scope=scope, grants=grants, linked=linked, candidates=candidates, procedure=proc)
 
 
 @bp.post("/cases/<case_id>/link")
 @login_required
 def link(case_id: str):
-    """The commune officer links this case with another open case about the same child."""
+    """The commune officer links this case with another open case about the same person."""
     engine = _engine()
     case, scope = _case_in_scope(case_id)
     if scope != "full" or current_user.role != "commune_officer":
@@ -164,7 +170,7 @@ def link(case_id: str):
     if other not in candidates:
         abort(404)
     engine.link_cases(case.id, other, current_user.actor)
-    flash("Đã liên kết hai hồ sơ về cùng một trẻ.", "success")
+    flash(_("Đã liên kết hai hồ sơ về cùng một người."), "success")
     return redirect(url_for("cases.show", case_id=case.id)), 303
 
 
@@ -174,8 +180,7 @@ def diagram(case_id: str):
     """The main process diagram of the case's version, with the elements to highlight."""
     engine = _engine()
     case, _scope = _case_in_scope(case_id)
-    with engine.db.read() as s:
-        version = s.get(ProcessVersion, case.process_version_id)
+    version = lookups.version_of(engine, case)
     bundle = engine.loaded(version).bundle
     main_file = next(name for name, root in bundle.trees.items()
                      if any(p.get("id") == version.process_id for p in root.iter(BPMN + "process")))
@@ -205,33 +210,23 @@ def highlight_ids(bundle, task_names: list[str]) -> list[str]:
     return sorted(set(out))
 
 
-PRINTABLE = {"mau-01": ("Mẫu số 01", "BÁO CÁO TIẾP NHẬN THÔNG TIN VỀ TRẺ EM", None),
-             "mau-02": ("Mẫu số 02", "BÁO CÁO ĐÁNH GIÁ NGUY CƠ BAN ĐẦU", "initial_assessment"),
-             "mau-03": ("Mẫu số 03", "BÁO CÁO ĐÁNH GIÁ NHU CẦU HỖ TRỢ, CAN THIỆP", "specific_assessment"),
-             "mau-04": ("Mẫu số 04", "KẾ HOẠCH HỖ TRỢ, CAN THIỆP", "draft_plan"),
-             "mau-05": ("Mẫu số 05", "QUYẾT ĐỊNH PHÊ DUYỆT KẾ HOẠCH HỖ TRỢ, CAN THIỆP", "approve_plan"),
-             "mau-06": ("Mẫu số 06", "BÁO CÁO RÀ SOÁT, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH", "review_visit")}
-
-
 @bp.get("/cases/<case_id>/print/<form_id>")
 @login_required
 def print_form(case_id: str, form_id: str):
-    """A statutory form (Mẫu 01–06) filled with the case data this role may see, laid out for printing."""
-    if form_id not in PRINTABLE:
-        abort(404)
+    """A printable form of the case's procedure, filled with the case data this role may see."""
     engine = _engine()
     case, scope = _case_in_scope(case_id)
-    form_no, title, task = PRINTABLE[form_id]
-    form = INTAKE if task is None else FORMS[task]
-    data = visible_data(engine.case_data(case_id), current_user)
-    with engine.db.read() as s:
-        commune = s.get(Commune, case.commune_code)
-    with engine.db.write() as s:
-        audit.append(s, engine.now(), current_user.username, "case.print", case_id=case_id,
-                     detail={"form": form_id, "scope": scope})
+    proc = access.procedure_of(engine, case)
+    printable = proc.printable(form_id) if proc is not None else None
+    form = proc.form_of(printable.task) if proc is not None and printable is not None else None
+    if printable is None or form is None:
+        abort(404)
+    data = visible_data(engine, engine.case_data(case_id), current_user, case)
+    auditlog.record(engine, current_user.username, "case.print", case_id=case_id,
+                    detail={"form": form_id, "scope": scope})
     rows = [(f, data.get(f.name)) for f in form.fields if f.name in data]
-    return render_template("cases/print.html", case=case, form_no=form_no, title=title, rows=rows,
-                           commune=commune, printable=PRINTABLE)
+    return render_template(printable.template, case=case, printable=printable, rows=rows,
+                           commune=lookups.commune(engine, case.commune_code), printables=proc.printables)
 
 
 @bp.route("/break-glass", methods=["GET", "POST"])
@@ -247,18 +242,11 @@ def break_glass():
     if request.method == "POST":
         if len(reason) < 20:
             errors["reason"] = "Lý do phải cụ thể (ít nhất 20 ký tự)."
-        with engine.db.read() as s:
-            case = s.execute(select(Case).where(Case.reference == reference)).scalar() if reference else None
+        case = lookups.case_by_reference(engine, reference)
         if case is None:
             errors["reference"] = "Không tìm thấy hồ sơ với mã này."
         if not errors:
-            now = engine.now()
-            with engine.db.write() as s:
-                s.add(BreakGlass(user_id=current_user.id, username=current_user.username, case_id=case.id,
-                                 reason=reason, created_at=now,
-                                 expires_at=now + dt.timedelta(hours=BREAK_GLASS_HOURS)))
-                audit.append(s, now, current_user.username, "case.break_glass", case_id=case.id,
-                             detail={"reason": reason, "hours": BREAK_GLASS_HOURS})
+            breakglass.grant(engine, current_user.id, current_user.username, case, reason, BREAK_GLASS_HOURS)
             flash(f"Đã mở quyền truy cập khẩn cấp trong {BREAK_GLASS_HOURS} giờ. Việc truy cập được thông báo cho "
                   "cán bộ xã và tỉnh.", "warning")
             return redirect(url_for("cases.show", case_id=case.id))
@@ -271,14 +259,10 @@ def break_glass():
 def break_glass_log():
     """Emergency accesses in this province (for the province) or to this commune's cases (for the commune)."""
     engine = _engine()
-    with engine.db.read() as s:
-        q = select(BreakGlass, Case.reference, Case.commune_code).join(Case, Case.id == BreakGlass.case_id)
-        if current_user.role in ("provincial_health", "provincial_reader"):
-            q = q.where(Case.province_code == current_user.province_code)
-        elif current_user.role in ("commune_officer", "commune_chairman"):
-            q = q.where(or_(Case.commune_code == current_user.commune_code,
-                            Case.incident_commune_code == current_user.commune_code))
-        else:
-            abort(403)
-        rows = list(s.execute(q.order_by(BreakGlass.created_at.desc()).limit(500)))
+    if current_user.role in ("provincial_health", "provincial_reader"):
+        rows = breakglass.log(engine, province=current_user.province_code)
+    elif current_user.role in ("commune_officer", "commune_chairman"):
+        rows = breakglass.log(engine, commune=current_user.commune_code)
+    else:
+        abort(403)
     return render_template("cases/break_glass_log.html", rows=rows)

@@ -12,18 +12,17 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_login import login_required
-from sqlalchemy import select
 
-from engine import audit
+from engine import auditlog
+from engine import lookups
 from engine.errors import Conflict
 from engine.errors import InvalidTaskData
 from engine.errors import NotFound
 from engine.models import Case
-from engine.models import CaseStep
 from engine.models import OpenTask
 from webui.access import form_to_data
+from webui.access import procedure_of
 from webui.access import visible_data
-from workflows.child_protection.deadlines import DEADLINES
 from workflows.forms import Form
 
 bp = Blueprint("inbox", __name__)
@@ -98,17 +97,18 @@ def task(task_id: str):
             flash(_("Nhiệm vụ không còn tồn tại (có thể người khác đã hoàn thành)."), "warning")
             return redirect(url_for("inbox.index"))
     data = engine.task_data(task_id, case)
-    with engine.db.write() as s:
-        audit.append(s, engine.now(), current_user.username, "case.view_task", case_id=case.id, task_id=task_id)
-    rule = DEADLINES.get(ot.deadline_rule) if ot.deadline_rule else None
+    auditlog.record(engine, current_user.username, "case.view_task", case_id=case.id, task_id=task_id)
+    proc = procedure_of(engine, case)
+    config = proc.config if proc is not None else None
+    rule = config.deadlines.get(ot.deadline_rule) if config is not None and ot.deadline_rule else None
     status = 422 if errors else 200
     return render_template("inbox/task.html", task=ot, case=case, form=form, errors=errors, values=values,
-                           summary=visible_data(data, current_user), rule=rule), status
+                           summary=visible_data(engine, data, current_user, case), rule=rule,
+                           help=proc.help.get(ot.task_name) if proc is not None else None), status
 
 
 def _done_steps(task_id):
-    with _engine().db.read() as s:
-        return list(s.execute(select(CaseStep).where(CaseStep.task_id == task_id)).scalars())
+    return lookups.steps_of_task(_engine(), task_id)
 
 
 @bp.post("/tasks/<task_id>/claim")

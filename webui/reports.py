@@ -1,4 +1,4 @@
-"""Statutory reports: figures and charts on the page, Excel export in the provincial layout."""
+"""Statutory reports of each procedure that has indicators: figures on the page, Excel export."""
 
 from __future__ import annotations
 
@@ -12,13 +12,9 @@ from flask import request
 from flask_login import current_user
 from flask_login import login_required
 
-from engine import audit
+from engine import auditlog
 from engine.workdays import VN_TZ
-from workflows.child_protection.forms import ABUSE_FORMS
-from workflows.child_protection.forms import SEXES
-from workflows.child_protection.reports import AGE_GROUPS
-from workflows.child_protection.reports import build_report
-from workflows.child_protection.reports import to_excel
+from workflows import registry
 
 bp = Blueprint("reports", __name__)
 PROVINCE_ROLES = {"provincial_reader", "provincial_health", "policy"}
@@ -55,15 +51,24 @@ def _params():
     return start, end, commune, errors
 
 
+def _procedure(code: str | None):
+    """The procedure whose indicators are asked for (default: the first that has some); 404 if none."""
+    procs = [p for p in registry.procedures() if p.indicators is not None]
+    proc = next((p for p in procs if p.code == code), None) if code else (procs[0] if procs else None)
+    if proc is None:
+        abort(404)
+    return proc, procs
+
+
 @bp.get("/reports")
 @login_required
 def index():
     start, end, commune, errors = _params()
-    rep = None if errors else build_report(_engine(), current_user.province_code, start, end, commune)
-    labels = {"abuse": {c: vi for c, vi, _ in ABUSE_FORMS}, "sex": {c: vi for c, vi, _ in SEXES},
-              "age": {c: label for c, label, *_ in AGE_GROUPS} | {"unknown": "Không rõ tuổi"}}
-    return render_template("reports/index.html", rep=rep, errors=errors, start=start, end=end,
-                           commune=commune or "", labels=labels), (422 if errors else 200)
+    proc, procs = _procedure(request.args.get("procedure"))
+    ind = proc.indicators
+    rep = None if errors else ind.build(_engine(), current_user.province_code, start, end, commune)
+    return render_template(ind.template, rep=rep, errors=errors, start=start, end=end, commune=commune or "",
+                           labels=ind.labels(), procedure=proc, procedures=procs), (422 if errors else 200)
 
 
 @bp.get("/reports.xlsx")
@@ -72,11 +77,13 @@ def export():
     start, end, commune, errors = _params()
     if errors:
         abort(422)
+    proc, _procs = _procedure(request.args.get("procedure"))
     engine = _engine()
-    rep = build_report(engine, current_user.province_code, start, end, commune)
-    with engine.db.write() as s:
-        audit.append(s, engine.now(), current_user.username, "report.export",
-                     detail={"start": start.isoformat(), "end": end.isoformat(), "commune": commune})
-    name = f"bao-cao-{current_user.province_code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
-    return Response(to_excel(rep), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    rep = proc.indicators.build(engine, current_user.province_code, start, end, commune)
+    auditlog.record(engine, current_user.username, "report.export",
+                    detail={"procedure": proc.code, "start": start.isoformat(), "end": end.isoformat(),
+                            "commune": commune})
+    name = f"bao-cao-{proc.code}-{current_user.province_code}-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"
+    return Response(proc.indicators.to_excel(rep),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

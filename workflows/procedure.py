@@ -48,12 +48,17 @@ class Indicators(Protocol):
 
 @dataclass(frozen=True)
 class Printable:
-    """A printable form of the case file (e.g. Mẫu 01): a template fed the case data the reader may see."""
+    """A printable form of the case file (e.g. Mẫu 01), filled with the case data the reader may see.
 
-    code: str
-    title_vi: str
-    title_en: str
-    template: str
+    ``task`` names the user task whose form it prints; ``None`` prints the intake form.
+    """
+
+    code: str            # in the URL: /cases/<id>/print/<code>
+    form_no: str         # e.g. "Mẫu số 01"
+    title: str           # the heading of the printed form
+    task: str | None = None
+    signer: str = "Xác nhận của cơ quan"
+    template: str = "cases/print.html"
 
 
 @dataclass
@@ -73,6 +78,7 @@ class Procedure:
         help: BPMN element id -> help text (Vietnamese) shown beside the task.
         features_dir: the Gherkin scenarios of the procedure (run by ``workflows.scenarios``).
         dedup_field_labels: names of what the duplicate key compares, for the warning shown on intake.
+        person_field: the summary key naming the person the case is about (shown in case lists).
         order: lower first in menus; the first procedure with an intake is the default of the API.
         agency_types: agency types the procedure adds to the shared directory (``workflows.agencies``).
         on_sweep: run by the timer worker on every sweep (e.g. open the cases a schedule calls for);
@@ -95,6 +101,7 @@ class Procedure:
     help: Mapping[str, str] = field(default_factory=dict)
     features_dir: str | None = None
     templates_dir: str | None = None
+    person_field: str | None = None
     order: int = 100
     # forms shown for reading (labels of case data), beyond the task forms in ``config.forms``
     extra_forms: list[Form] = field(default_factory=list)
@@ -117,6 +124,16 @@ class Procedure:
             return self.visibility(data, role)
         known = {f.name for form in self.forms() for f in form.fields}
         return {k: v for k, v in data.items() if k in known}
+
+    def form_of(self, task: str | None) -> Form | None:
+        """The form of a user task, or the intake form for ``None``."""
+        if task is None:
+            return self.intake.form if self.intake is not None else None
+        found = self.config.forms.get(task)
+        return found if isinstance(found, Form) else None
+
+    def printable(self, code: str) -> Printable | None:
+        return next((p for p in self.printables if p.code == code), None)
 
     def forms(self) -> list[Form]:
         out: list[Form] = []

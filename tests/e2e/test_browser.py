@@ -80,7 +80,7 @@ class Session:
 def test_report_to_police_referral_through_the_ui(server, browser, sqlite_engine):
     hotline = Session(browser, server, "tongdai111")
     page = hotline.page
-    page.goto(f"{server}/intake")
+    page.goto(f"{server}/intake/child_protection")
     page.select_option("#in-channel", "hotline_111")
     page.select_option("#in-case_category", "abused")
     page.select_option("#in-urgency", "emergency")

@@ -111,10 +111,10 @@ def test_xss_is_escaped(app, engine, as_user):
 def test_intake_form(app, engine):
     client = app.test_client()
     login(client, "canbo.x01")
-    page = client.get("/intake").get_data(as_text=True)
-    bad = client.post("/intake", data={"csrf_token": token(page), "channel": "pigeon"})
+    page = client.get("/intake/child_protection").get_data(as_text=True)
+    bad = client.post("/intake/child_protection", data={"csrf_token": token(page), "channel": "pigeon"})
     assert bad.status_code == 422 and "Lựa chọn không hợp lệ" in bad.get_data(as_text=True)
-    good = client.post("/intake", data={"csrf_token": token(page), "channel": "walk_in", "case_category": "at_risk",
+    good = client.post("/intake/child_protection", data={"csrf_token": token(page), "channel": "walk_in", "case_category": "at_risk",
                                         "urgency": "non_emergency", "incident_commune": "X01", "child_sex": "unknown",
                                         "description": "Trẻ lang thang", "reporter_anonymous": "on"})
     assert good.status_code == 302
@@ -129,7 +129,7 @@ def test_intake_form_resubmitted_creates_one_case(app, engine):
 
     client = app.test_client()
     login(client, "canbo.x01")
-    page = client.get("/intake").get_data(as_text=True)
+    page = client.get("/intake/child_protection").get_data(as_text=True)
     key = re.search(r'name="intake_key" value="([^"]+)"', page).group(1)
     form = {"csrf_token": token(page), "intake_key": key, "channel": "walk_in", "case_category": "at_risk",
             "urgency": "non_emergency", "incident_commune": "X01", "child_sex": "unknown",
@@ -138,11 +138,11 @@ def test_intake_form_resubmitted_creates_one_case(app, engine):
     def count():
         with engine.db.read() as s:
             return s.execute(select(func.count()).select_from(Case).where(Case.reference.notlike("BC-%"))).scalar()
-    assert client.post("/intake", data=form).status_code == 302
-    again = client.post("/intake", data=form, follow_redirects=True)
+    assert client.post("/intake/child_protection", data=form).status_code == 302
+    again = client.post("/intake/child_protection", data=form, follow_redirects=True)
     assert again.status_code == 200 and "đã được ghi nhận" in again.get_data(as_text=True)
     assert count() == 1
-    fresh = client.get("/intake").get_data(as_text=True)
+    fresh = client.get("/intake/child_protection").get_data(as_text=True)
     assert re.search(r'name="intake_key" value="([^"]+)"', fresh).group(1) != key
 
 
@@ -217,7 +217,7 @@ def test_repeat_report_is_offered_for_linking_never_merged(app, engine, as_user)
     officer = app.test_client()
     login(officer, "canbo.x01")
     page = officer.get(f"/cases/{second.id}").get_data(as_text=True)
-    assert "Có thể cùng một trẻ" in page and first.reference in page
+    assert "Có thể cùng một người" in page and first.reference in page
     assert [c.id for c in engine.linked_cases(second.id)] == []          # nothing linked silently
     res = officer.post(f"/cases/{second.id}/link", data={"csrf_token": token(page), "other_case_id": first.id})
     assert res.status_code == 303

@@ -24,6 +24,17 @@ from workflows.procedure import Procedure
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
+# NĐ 56/2017, Phụ lục: Mẫu số 01–06 (the forms each step of Điều 23–30 records)
+PRINTABLES = [
+    Printable("mau-01", "Mẫu số 01", "BÁO CÁO TIẾP NHẬN THÔNG TIN VỀ TRẺ EM", None),
+    Printable("mau-02", "Mẫu số 02", "BÁO CÁO ĐÁNH GIÁ NGUY CƠ BAN ĐẦU", "initial_assessment"),
+    Printable("mau-03", "Mẫu số 03", "BÁO CÁO ĐÁNH GIÁ NHU CẦU HỖ TRỢ, CAN THIỆP", "specific_assessment"),
+    Printable("mau-04", "Mẫu số 04", "KẾ HOẠCH HỖ TRỢ, CAN THIỆP", "draft_plan"),
+    Printable("mau-05", "Mẫu số 05", "QUYẾT ĐỊNH PHÊ DUYỆT KẾ HOẠCH HỖ TRỢ, CAN THIỆP", "approve_plan",
+              signer="Chủ tịch UBND xã"),
+    Printable("mau-06", "Mẫu số 06", "BÁO CÁO RÀ SOÁT, ĐÁNH GIÁ THỰC HIỆN KẾ HOẠCH", "review_visit"),
+]
+
 PROCEDURE = Procedure(
     code="child_protection",
     title_vi="Bảo vệ trẻ em: hỗ trợ, can thiệp",
@@ -35,8 +46,8 @@ PROCEDURE = Procedure(
     visible_fields=visible_fields,
     sensitive_fields=frozenset(SENSITIVE),
     indicators=Indicators(),
-    printables=[Printable("mau_01", "Mẫu số 01: Báo cáo tiếp nhận thông tin", "Form 01: intake report",
-                          "cases/print.html")],
+    printables=PRINTABLES,
+    person_field="child_name",
     help=HELP,
     features_dir=os.path.join(ROOT, "features"),
     templates_dir=os.path.join(HERE, "templates"),

@@ -1,0 +1,82 @@
+"""Small reads the case-file pages need: a case's process, a case by reference, a commune's cases.
+
+Each opens its own read session; process versions are immutable, so a version's process id is cached.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import or_
+from sqlalchemy import select
+
+from engine.models import Case
+from engine.models import Commune
+from engine.models import ProcessVersion
+
+_PROCESS_OF_VERSION: dict[tuple[int, int], str] = {}
+
+
+def process_id_of(engine, case: Case) -> str:
+    """The id of the main process a case runs (``ProcessVersion.process_id`` of its version)."""
+    key = (id(engine.db), case.process_version_id)
+    found = _PROCESS_OF_VERSION.get(key)
+    if found is None:
+        with engine.db.read() as s:
+            found = s.execute(select(ProcessVersion.process_id)
+                              .where(ProcessVersion.id == case.process_version_id)).scalar_one()
+        _PROCESS_OF_VERSION[key] = found
+    return found
+
+
+def version_of(engine, case: Case) -> ProcessVersion:
+    with engine.db.read() as s:
+        return s.execute(select(ProcessVersion).where(ProcessVersion.id == case.process_version_id)).scalar_one()
+
+
+def case_by_reference(engine, reference: str) -> Case | None:
+    if not reference:
+        return None
+    with engine.db.read() as s:
+        return s.execute(select(Case).where(Case.reference == reference)).scalar()
+
+
+def cases_of_commune(engine, code: str | None, limit: int = 200) -> list[Case]:
+    """Newest first: the cases a commune holds, or where the incident happened, or where the person lives."""
+    with engine.db.read() as s:
+        return list(s.execute(select(Case).where(or_(Case.commune_code == code, Case.incident_commune_code == code,
+                                                     Case.residence_commune_code == code))
+                              .order_by(Case.received_at.desc()).limit(limit)).scalars())
+
+
+def communes(engine) -> list[Commune]:
+    with engine.db.read() as s:
+        return list(s.execute(select(Commune).order_by(Commune.code)).scalars())
+
+
+def commune(engine, code: str) -> Commune | None:
+    with engine.db.read() as s:
+        return s.get(Commune, code)
+
+
+def agencies_of_case(engine, case_id: str) -> set[int]:
+    """Agencies that hold or held a task of the case (the need-to-know scope of partners)."""
+    from engine.models import CaseStep
+    from engine.models import OpenTask
+
+    with engine.db.read() as s:
+        held = s.execute(select(OpenTask.agency_id).where(OpenTask.case_id == case_id)).scalars()
+        done = s.execute(select(CaseStep.agency_id).where(CaseStep.case_id == case_id)).scalars()
+        return {a for a in list(held) + list(done) if a is not None}
+
+
+def find_case(engine, case_id: str) -> Case | None:
+    """The case, or None (the caller decides whether absence and denial look alike)."""
+    with engine.db.read() as s:
+        return s.get(Case, case_id)
+
+
+def steps_of_task(engine, task_id: str) -> list:
+    """The completed step(s) recorded for a task id (to tell who finished a task that is gone)."""
+    from engine.models import CaseStep
+
+    with engine.db.read() as s:
+        return list(s.execute(select(CaseStep).where(CaseStep.task_id == task_id)).scalars())
