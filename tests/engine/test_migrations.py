@@ -75,3 +75,29 @@ def test_0009_takes_the_audit_head_from_an_existing_chain_postgres():
         _continues_the_chain(_chain_before_0009(pg.url))
     finally:
         pg.drop()
+
+
+def test_0011_renames_the_key_column_of_older_databases(tmp_path):
+    """A database made before 0011 has the duplicate key under its old, procedure-named column: 0011 renames
+    it (and its index), keeping the values."""
+    url = f"sqlite:///{tmp_path}/old.sqlite3"
+    db = Database(url)
+    upgrade(db, "0010")
+    with db.write_engine.begin() as conn:   # the table as the first 0001 made it
+        conn.execute(text("DROP INDEX ix_cases_dedup_key"))
+        conn.execute(text("ALTER TABLE cases RENAME COLUMN dedup_key TO child_key"))
+        conn.execute(text("CREATE INDEX ix_cases_child_key ON cases (child_key)"))
+        conn.execute(text("INSERT INTO provinces (code, name) VALUES ('P', 'P')"))
+        conn.execute(text("INSERT INTO communes (code, name, province_code) VALUES ('X', 'X', 'P')"))
+        conn.execute(text("INSERT INTO process_versions (id, process_id, version, content_hash, files, deployed_by, deployed_at) "
+                          "VALUES (1, 'p', 1, 'h', '{}', 'seed', '2026-11-20 00:00:00')"))
+        conn.execute(text("INSERT INTO cases (id, reference, process_version_id, status, commune_code, province_code, "
+                          "incident_commune_code, child_key, summary, state, serializer_version, version, "
+                          "received_at, created_at, updated_at) VALUES ('c1', 'R1', 1, 'open', 'X', 'P', 'X', "
+                          "'an|2019|X', '{}', '', '1', 1, '2026-11-20 00:00:00', '2026-11-20 00:00:00', "
+                          "'2026-11-20 00:00:00')"))
+    upgrade(db)
+    with db.write_engine.connect() as conn:
+        assert conn.execute(text("SELECT dedup_key FROM cases WHERE id = 'c1'")).scalar() == "an|2019|X"
+    db.dispose()
+    assert _diff(url) == []
