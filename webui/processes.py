@@ -17,15 +17,18 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
-from engine import audit
+from engine import auditlog
+from engine import drafts
+from engine.errors import Conflict
 from engine.errors import InvalidProcess
+from engine.errors import NotFound
 from engine.loader import BPMN
 from engine.loader import guard_problems
 from engine.loader import safe_parse
 from engine.models import ProcessDraft
-from engine.models import ProcessVersion
 from engine.versions import diff_versions
 from engine.versions import migrate_cases
+from workflows import registry
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 POLICY_ROLES = {"policy"}
@@ -73,11 +76,7 @@ def _main_process_id(xml: str, name: str) -> str:
 
 def _complete_bundle(process_id: str, files: dict[str, str]) -> dict[str, str]:
     """Add the called processes' files from the latest deployed version when the upload lacks them."""
-    with _engine().db.read() as s:
-        from sqlalchemy import select
-
-        latest = s.execute(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                           .order_by(ProcessVersion.version.desc()).limit(1)).scalar()
+    latest = drafts.latest_version(_engine(), process_id)
     if latest is None:
         return files
     uploaded = {p.get("id") for xml in files.values()
@@ -94,11 +93,7 @@ def _complete_bundle(process_id: str, files: dict[str, str]) -> dict[str, str]:
 @bp.get("")
 def index():
     engine = _engine()
-    from sqlalchemy import select
-
-    with engine.db.read() as s:
-        drafts = list(s.execute(select(ProcessDraft).order_by(ProcessDraft.updated_at.desc()).limit(100)).scalars())
-    return render_template("processes/index.html", versions=engine.versions(), drafts=drafts)
+    return render_template("processes/index.html", versions=engine.versions(), drafts=drafts.recent(engine))
 
 
 @bp.post("/upload")
@@ -122,34 +117,22 @@ def upload():
     except UnicodeDecodeError:
         return render_template("processes/refused.html", problems=[("file", "tệp phải mã hoá UTF-8")]), 422
     files = _complete_bundle(process_id, files)
-    now = engine.now()
-    with engine.db.write() as s:
-        draft = ProcessDraft(process_id=process_id, files=files, created_by=current_user.username, created_at=now,
-                             updated_at=now, status="draft")
-        s.add(draft)
-        s.flush()
-        audit.append(s, now, current_user.username, "process.draft_upload",
-                     detail={"draft": draft.id, "process_id": process_id, "files": sorted(files)})
+    draft = drafts.create(engine, process_id, files, current_user.username, event="process.draft_upload")
     return redirect(url_for("processes.draft", draft_id=draft.id)), 303
 
 
 @bp.post("/versions/<int:version_id>/edit")
 def edit_version(version_id: int):
     """Start a draft from a deployed version."""
-    engine = _engine()
-    now = engine.now()
-    with engine.db.write() as s:
-        version = s.get(ProcessVersion, version_id) or abort(404)
-        draft = ProcessDraft(process_id=version.process_id, files=dict(version.files),
-                             created_by=current_user.username, created_at=now, updated_at=now, status="draft")
-        s.add(draft)
-        s.flush()
+    try:
+        draft = drafts.from_version(_engine(), version_id, current_user.username)
+    except NotFound:
+        abort(404)
     return redirect(url_for("processes.draft", draft_id=draft.id)), 303
 
 
 def _draft(draft_id: int) -> ProcessDraft:
-    with _engine().db.read() as s:
-        draft = s.get(ProcessDraft, draft_id)
+    draft = drafts.get(_engine(), draft_id)
     if draft is None:
         abort(404)
     return draft
@@ -185,18 +168,13 @@ def save_file(draft_id: int, name: str):
         safe_parse(body["xml"].encode("utf-8"), name)
     except InvalidProcess as exc:
         return jsonify({"error": "invalid_process", "problems": exc.problems}), 422
-    with engine.db.write() as s:
-        d = s.get(ProcessDraft, draft_id)
-        if d is None:
-            abort(404)
-        if d.status != "draft":
-            return jsonify({"error": "conflict", "message": "bản nháp đã được triển khai / already deployed"}), 409
-        files = dict(d.files)
-        files[name] = body["xml"]
-        d.files, d.updated_at = files, engine.now()
-        d.override_reason = d.override_requested_by = d.override_approved_by = None   # a new text needs a new override
-        audit.append(s, engine.now(), current_user.username, "process.draft_save", detail={"draft": d.id, "file": name})
-    return jsonify(check_draft(files, d.process_id))
+    try:
+        d = drafts.save_file(engine, draft_id, name, body["xml"], current_user.username)
+    except NotFound:
+        abort(404)
+    except Conflict as exc:
+        return jsonify({"error": "conflict", "message": exc.message}), 409
+    return jsonify(check_draft(d.files, d.process_id))
 
 
 @bp.post("/drafts/<int:draft_id>/test")
@@ -205,11 +183,10 @@ def test_draft(draft_id: int):
     from workflows.scenarios import run_scenarios
 
     d = _draft(draft_id)
-    results = run_scenarios(d.files)
-    engine = _engine()
-    with engine.db.write() as s:
-        audit.append(s, engine.now(), current_user.username, "process.draft_test",
-                     detail={"draft": d.id, "passed": sum(r.passed for r in results), "total": len(results)})
+    proc = registry.for_process(d.process_id)
+    results = run_scenarios(d.files, features_dir=proc.features_dir if proc else None, main_id=d.process_id)
+    auditlog.record(_engine(), current_user.username, "process.draft_test",
+                    detail={"draft": d.id, "passed": sum(r.passed for r in results), "total": len(results)})
     return render_template("processes/test_results.html", draft=d, results=results)
 
 
@@ -220,28 +197,25 @@ def request_override(draft_id: int):
     if len(reason) < 20:
         flash("Lý do bỏ qua quy tắc luật định phải cụ thể (ít nhất 20 ký tự).", "warning")
         return redirect(url_for("processes.draft", draft_id=draft_id)), 303
-    with engine.db.write() as s:
-        d = s.get(ProcessDraft, draft_id) or abort(404)
-        d.override_reason, d.override_requested_by, d.override_approved_by = reason, current_user.username, None
-        audit.append(s, engine.now(), current_user.username, "process.override_request",
-                     detail={"draft": d.id, "reason": reason})
+    try:
+        drafts.request_override(engine, draft_id, reason, current_user.username)
+    except NotFound:
+        abort(404)
     flash("Đã đề nghị; cần một cán bộ chính sách khác phê duyệt.", "success")
     return redirect(url_for("processes.draft", draft_id=draft_id)), 303
 
 
 @bp.post("/drafts/<int:draft_id>/override/approve")
 def approve_override(draft_id: int):
-    engine = _engine()
-    with engine.db.write() as s:
-        d = s.get(ProcessDraft, draft_id) or abort(404)
-        if not d.override_requested_by:
-            abort(409)
-        if d.override_requested_by == current_user.username:
-            flash("Người đề nghị không thể tự phê duyệt; cần cán bộ chính sách thứ hai.", "warning")
-            return redirect(url_for("processes.draft", draft_id=draft_id)), 303
-        d.override_approved_by = current_user.username
-        audit.append(s, engine.now(), current_user.username, "process.override_approve",
-                     detail={"draft": d.id, "reason": d.override_reason, "requested_by": d.override_requested_by})
+    try:
+        drafts.approve_override(_engine(), draft_id, current_user.username)
+    except NotFound:
+        abort(404)
+    except drafts.SelfApproval:
+        flash("Người đề nghị không thể tự phê duyệt; cần cán bộ chính sách thứ hai.", "warning")
+        return redirect(url_for("processes.draft", draft_id=draft_id)), 303
+    except Conflict:
+        abort(409)
     flash("Đã phê duyệt bỏ qua quy tắc luật định.", "success")
     return redirect(url_for("processes.draft", draft_id=draft_id)), 303
 
@@ -263,17 +237,14 @@ def deploy(draft_id: int):
                     "approved_by": d.override_approved_by, "guards": result["guards"]}
     version = engine.deploy({k: v.encode("utf-8") for k, v in d.files.items()}, current_user.actor,
                             guard_override=override, main_id=d.process_id)
-    with engine.db.write() as s:
-        row = s.get(ProcessDraft, draft_id)
-        row.status, row.deployed_version_id = "deployed", version.id
+    drafts.mark_deployed(engine, draft_id, version.id)
     flash(f"Đã triển khai {version.process_id} phiên bản {version.version}.", "success")
     return redirect(url_for("processes.index")), 303
 
 
 @bp.get("/versions/<int:version_id>/files/<name>")
 def download(version_id: int, name: str):
-    with _engine().db.read() as s:
-        version = s.get(ProcessVersion, version_id)
+    version = drafts.get_version(_engine(), version_id)
     if version is None or name not in version.files:
         abort(404)
     return Response(version.files[name], mimetype="application/xml",

@@ -25,7 +25,10 @@ class ScenarioResult:
     message: str
 
 
-def run_scenarios(files: dict[str, str], timeout: int = 300) -> list[ScenarioResult]:
+def run_scenarios(files: dict[str, str], timeout: int = 300, features_dir: str | None = None,
+                  main_id: str | None = None) -> list[ScenarioResult]:
+    """Run the scenarios of ``features_dir`` (default: features/) with ``files`` deployed as a new version of
+    ``main_id`` (default: the first procedure with an intake)."""
     with tempfile.TemporaryDirectory(prefix="bvte-draft-") as tmp:
         bundle = os.path.join(tmp, "bpmn")
         os.makedirs(bundle)
@@ -34,7 +37,9 @@ def run_scenarios(files: dict[str, str], timeout: int = 300) -> list[ScenarioRes
                 fh.write(xml)
         report = os.path.join(tmp, "cucumber.json")
         env = dict(os.environ, BVTE_FEATURE_BUNDLE=bundle)
-        proc = subprocess.run([sys.executable, "-m", "pytest", "features", "-q", "-p", "no:cacheprovider",
+        if main_id:
+            env["BVTE_FEATURE_MAIN"] = main_id
+        proc = subprocess.run([sys.executable, "-m", "pytest", features_dir or "features", "-q", "-p", "no:cacheprovider",
                                f"--cucumberjson={report}", "-o", "addopts="], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=timeout)
         if not os.path.exists(report):

@@ -22,7 +22,8 @@ def make_seeded_engine(url: str, clock) -> Engine:
     from workflows.seed import seed_demo
 
     engine = Engine(Database(url), build_registry(), clock)
-    seed_demo(engine, bpmn_dir=os.environ.get("BVTE_FEATURE_BUNDLE") or None)
+    seed_demo(engine, bpmn_dir=os.environ.get("BVTE_FEATURE_BUNDLE") or None,
+              main_id=os.environ.get("BVTE_FEATURE_MAIN") or None)
     return engine
 
 
