@@ -1,4 +1,13 @@
-"""Break-glass: emergency access to a case outside one's scope, with a written reason, time-limited, audited."""
+"""Break-glass: emergency access to a case outside one's scope, with a written reason, time-limited, audited.
+
+Limits (issue #18.1): only a case of the user's own province; at most ``MAX_GRANTS`` grants per user in 24
+hours and ``MAX_FAILURES`` refused attempts (unknown reference, other province) per hour; a refused attempt
+is audited like a grant. What the grant shows is narrowed by the web layer (never the reporter's identity).
+
+No second person approves a grant: it exists for a child in danger at night or on a day off, when nobody
+may be there to approve; the guard is after the fact instead (the case's commune is told at once, every
+grant is in the break-glass log and the audit trail, and grants are few and short).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +17,46 @@ from sqlalchemy import or_
 from sqlalchemy import select
 
 from engine import audit
+from engine.models import AuditEvent
 from engine.models import BreakGlass
 from engine.models import Case
+
+MAX_GRANTS = 3          # per user in 24 hours
+MAX_FAILURES = 5        # refused attempts per user in one hour
+
+
+class Refused(Exception):
+    """A break-glass request that is not granted; ``field`` names the form field at fault."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def request(engine, user_id: int, username: str, province: str | None, reference: str, reason: str,
+            hours: int) -> Case:
+    """Grant emergency access to the case ``reference`` of the user's province, or raise ``Refused``
+    (audited, counted towards the hourly limit of refused attempts)."""
+    now = engine.now()
+    with engine.db.read() as s:
+        grants = s.execute(select(BreakGlass.id).where(BreakGlass.user_id == user_id,
+                                                       BreakGlass.created_at > now - dt.timedelta(hours=24))).all()
+        failures = s.execute(select(AuditEvent.id).where(AuditEvent.action == "case.break_glass_refused",
+                                                       AuditEvent.actor == username,
+                                                       AuditEvent.at > now - dt.timedelta(hours=1))
+                             .limit(MAX_FAILURES)).all()
+        case = s.execute(select(Case).where(Case.reference == reference)).scalar() if reference else None
+    if len(failures) >= MAX_FAILURES:
+        raise Refused("reference", "Đã thử quá nhiều lần; thử lại sau một giờ.")
+    if len(grants) >= MAX_GRANTS:
+        raise Refused("reason", f"Đã dùng {MAX_GRANTS} lần truy cập khẩn cấp trong 24 giờ; liên hệ Sở Y tế.")
+    if case is None or province is None or case.province_code != province:
+        with engine.db.write() as s:
+            audit.append(s, now, username, "case.break_glass_refused",
+                         detail={"reference": reference[:40], "why": "not found in province"})
+        raise Refused("reference", "Không tìm thấy hồ sơ với mã này trong tỉnh.")
+    grant(engine, user_id, username, case, reason, hours)
+    return case
 
 
 def grant(engine, user_id: int, username: str, case: Case, reason: str, hours: int) -> BreakGlass:

@@ -43,12 +43,17 @@ def procedure_of(engine, case: Case):
     return registry.for_process(lookups.process_id_of(engine, case))
 
 
-def visible_data(engine, data: dict, user, case: Case) -> dict:
-    """The part of ``data`` the user's role needs to know, by the rules of the case's procedure."""
+def visible_data(engine, data: dict, user, case: Case, scope: str | None = None) -> dict:
+    """The part of ``data`` the user's role needs to know, by the rules of the case's procedure.
+    Under emergency access (``scope == 'emergency'``) the procedure's sensitive fields (the reporter's
+    identity) are never shown."""
     proc = procedure_of(engine, case)
-    if proc is None:   # a process of policy staff's own: its forms' fields only, never unknown keys
+    if proc is None:   # a process of policy staff's own: nothing of its data is shown outside the engine
         return {}
-    return proc.filter_data(data, user.role)
+    shown = proc.filter_data(data, user.role)
+    if scope == "emergency":
+        shown = {k: v for k, v in shown.items() if k not in proc.sensitive_fields}
+    return shown
 
 
 def form_to_data(form, fields) -> dict:

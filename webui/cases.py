@@ -105,8 +105,9 @@ def _possible_duplicates(engine, case) -> list:
     not turn a recorded case into an error page (the officer would record it again)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    try:
-        return engine.open_cases_with_key(case.dedup_key, exclude=case.id)
+    try:   # only cases the reporter may already see: a reference is the first step into a case (#18.2)
+        return [c for c in engine.open_cases_with_key(case.dedup_key, exclude=case.id)
+                if case_scope(engine, current_user, c) is not None]
     except SQLAlchemyError:
         return []
 
@@ -118,6 +119,8 @@ def index():
         abort(403)
     engine = _engine()
     cases = lookups.cases_of_commune(engine, current_user.commune_code)
+    auditlog.record(engine, current_user.username, "cases.list", detail={"commune": current_user.commune_code,
+                                                                         "shown": len(cases)})
     return render_template("cases/index.html", cases=[(c, access.procedure_of(engine, c)) for c in cases])
 
 
@@ -142,7 +145,7 @@ def _case_in_scope(case_id: str) -> tuple[Any, str]:
 def show(case_id: str):
     engine = _engine()
     case, scope = _case_in_scope(case_id)
-    data = visible_data(engine, engine.case_data(case_id), current_user, case)
+    data = visible_data(engine, engine.case_data(case_id), current_user, case, scope)
     grants = breakglass.grants_for_case(engine, case_id)
     proc = access.procedure_of(engine, case)
     linked = engine.linked_cases(case_id)
@@ -179,7 +182,8 @@ def link(case_id: str):
 def diagram(case_id: str):
     """The main process diagram of the case's version, with the elements to highlight."""
     engine = _engine()
-    case, _scope = _case_in_scope(case_id)
+    case, scope = _case_in_scope(case_id)
+    auditlog.record(engine, current_user.username, "case.view_diagram", case_id=case.id, detail={"scope": scope})
     version = lookups.version_of(engine, case)
     bundle = engine.loaded(version).bundle
     main_file = next(name for name, root in bundle.trees.items()
@@ -221,7 +225,7 @@ def print_form(case_id: str, form_id: str):
     form = proc.form_of(printable.task) if proc is not None and printable is not None else None
     if printable is None or form is None:
         abort(404)
-    data = visible_data(engine, engine.case_data(case_id), current_user, case)
+    data = visible_data(engine, engine.case_data(case_id), current_user, case, scope)
     auditlog.record(engine, current_user.username, "case.print", case_id=case_id,
                     detail={"form": form_id, "scope": scope})
     rows = [(f, data.get(f.name)) for f in form.fields if f.name in data]
@@ -242,11 +246,13 @@ def break_glass():
     if request.method == "POST":
         if len(reason) < 20:
             errors["reason"] = "Lý do phải cụ thể (ít nhất 20 ký tự)."
-        case = lookups.case_by_reference(engine, reference)
-        if case is None:
-            errors["reference"] = "Không tìm thấy hồ sơ với mã này."
         if not errors:
-            breakglass.grant(engine, current_user.id, current_user.username, case, reason, BREAK_GLASS_HOURS)
+            try:
+                case = breakglass.request(engine, current_user.id, current_user.username, current_user.province_code,
+                                          reference, reason, BREAK_GLASS_HOURS)
+            except breakglass.Refused as exc:
+                errors[exc.field] = exc.message
+        if not errors:
             flash(f"Đã mở quyền truy cập khẩn cấp trong {BREAK_GLASS_HOURS} giờ. Việc truy cập được thông báo cho "
                   "cán bộ xã và tỉnh.", "warning")
             return redirect(url_for("cases.show", case_id=case.id))
@@ -265,4 +271,5 @@ def break_glass_log():
         rows = breakglass.log(engine, commune=current_user.commune_code)
     else:
         abort(403)
+    auditlog.record(engine, current_user.username, "break_glass.log_view", detail={"shown": len(rows)})
     return render_template("cases/break_glass_log.html", rows=rows)

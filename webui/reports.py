@@ -67,6 +67,10 @@ def index():
     proc, procs = _procedure(request.args.get("procedure"))
     ind = proc.indicators
     rep = None if errors else ind.build(_engine(), current_user.province_code, start, end, commune)
+    if rep is not None:
+        auditlog.record(_engine(), current_user.username, "report.view",
+                        detail={"procedure": proc.code, "start": start.isoformat(), "end": end.isoformat(),
+                                "commune": commune})
     return render_template(ind.template, rep=rep, errors=errors, start=start, end=end, commune=commune or "",
                            labels=ind.labels(), procedure=proc, procedures=procs), (422 if errors else 200)
 

@@ -229,3 +229,51 @@ def test_repeat_report_is_offered_for_linking_never_merged(app, engine, as_user)
     own = chairman.get(f"/cases/{second.id}").get_data(as_text=True)
     assert chairman.post(f"/cases/{second.id}/link", data={"csrf_token": token(own),
                                                            "other_case_id": first.id}).status_code == 403
+
+
+def test_break_glass_keeps_need_to_know(app, engine, as_user, clock):
+    """Issue #18.1: emergency access never shows the reporter, stays in the user's province, is limited in
+    number, and refused attempts are audited and limited too."""
+    from sqlalchemy import select
+
+    from engine.models import AuditEvent
+    from workflows.seed import seed_org
+
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    officer = app.test_client()
+    login(officer, "canbo.x02")      # another commune's officer: full rights at home, none here
+    page = officer.get("/break-glass").get_data(as_text=True)
+    reason = "Trẻ được tìm thấy tại xã X02 lúc nửa đêm, cần biết người chăm sóc"
+    assert officer.post("/break-glass", data={"csrf_token": token(page), "reference": case.reference,
+                                              "reason": reason}).status_code == 302
+    html = officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Nguyễn Thị Bé" in html
+    for secret in (REPORT["reporter_name"], REPORT["reporter_phone"]):
+        assert secret not in html
+        assert secret not in officer.get(f"/cases/{case.id}/print/mau-01").get_data(as_text=True)
+    # a case of another province is not found, and the attempt is audited
+    seed_org(engine, ("P02", "Tỉnh khác"), [("Y01", "Xã khác")])
+    far = open_case(engine, dict(REPORT, incident_commune="Y01", residence_commune="Y01"), as_user("tongdai111"))
+    other = officer.post("/break-glass", data={"csrf_token": token(page), "reference": far.reference,
+                                               "reason": reason})
+    assert other.status_code == 422 and f"/cases/{far.id}" not in other.get_data(as_text=True)
+    with engine.db.read() as s:
+        refused = s.execute(select(AuditEvent).where(AuditEvent.action == "case.break_glass_refused")).scalars().all()
+    assert [r.actor for r in refused] == ["canbo.x02"]
+    # at most three grants a day
+    for _ in range(2):
+        assert officer.post("/break-glass", data={"csrf_token": token(page), "reference": case.reference,
+                                                  "reason": reason}).status_code == 302
+    fourth = officer.post("/break-glass", data={"csrf_token": token(page), "reference": case.reference,
+                                                "reason": reason})
+    assert fourth.status_code == 422 and "24 giờ" in fourth.get_data(as_text=True)
+    # five refused attempts in an hour: even a right reference is refused until the hour has passed
+    police = app.test_client()
+    login(police, "congan.x02")
+    page = police.get("/break-glass").get_data(as_text=True)
+    for i in range(5):
+        assert police.post("/break-glass", data={"csrf_token": token(page), "reference": f"X01-000000-{i:06d}",
+                                                 "reason": reason}).status_code == 422
+    blocked = police.post("/break-glass", data={"csrf_token": token(page), "reference": case.reference,
+                                                "reason": reason})
+    assert blocked.status_code == 422 and "quá nhiều lần" in blocked.get_data(as_text=True)

@@ -9,7 +9,6 @@ median time from opening to completion. The overdue list shows open tasks past t
 from __future__ import annotations
 
 import datetime as dt
-import io
 import statistics
 from dataclasses import dataclass
 from dataclasses import field
@@ -22,6 +21,7 @@ from engine.models import CaseStep
 from engine.models import OpenTask
 from engine.runtime import Engine
 from engine.workdays import VN_TZ
+from workflows import excel
 from workflows.child_protection.deadlines import DEADLINES
 from workflows.child_protection.forms import ABUSE_FORMS
 from workflows.child_protection.forms import SEXES
@@ -174,9 +174,7 @@ def to_excel(rep: Report) -> bytes:
     for row in rep.overdue:
         o.append([row["reference"], row["task"], row["commune"],
                   row["due_at"].astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y"), "Có" if row["escalated"] else "Không"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return excel.save(wb)
 
 
 class Indicators:
