@@ -23,10 +23,13 @@ from engine.workdays import compute_due
 from engine.workdays import parse_instant
 from tests.support.samples import HIGH
 from tests.support.samples import REPORT
+from tests.support.samples import SAMPLES
 from tests.support.samples import actor_for
 from tests.support.samples import complete
 from tests.support.samples import open_task
+from workflows.child_protection.deadlines import DEADLINES
 from workflows.child_protection.deadlines import REFERRAL_CODES
+from workflows.child_protection.forms import FORMS
 from workflows.child_protection.process import open_case
 
 UNITS = {"giờ": "hours", "ngày làm việc": "working_days", "ngày": "days"}
@@ -70,6 +73,11 @@ def _(ctx):
 @given(parsers.parse('trẻ cư trú tại xã "{commune}"'))
 def _(ctx, commune):
     ctx["report"]["residence_commune"] = commune
+
+
+@given(parsers.parse('báo cáo có hình thức xâm hại "{form}"'))
+def _(ctx, form):
+    ctx["report"]["abuse_forms"] = [form]
 
 
 @given("báo cáo không có nội dung")
@@ -154,6 +162,13 @@ def _(amount, unit, start):
     return compute_due(parse_instant(start), amount, UNITS[unit], WorkCalendar())
 
 
+@when(parsers.parse('tính mức tối đa {amount:d} ngày cách ly từ "{start}"'), target_fixture="computed")
+def _(amount, start):
+    rule = DEADLINES["separation_limit"]
+    assert rule.amount == amount
+    return rule.due(parse_instant(start), WorkCalendar())
+
+
 # ------------------------------------------------------------------ then
 @then(parsers.parse('"{username}" có việc "{task}"'))
 def _(ctx, username, task):
@@ -175,6 +190,25 @@ def _(ctx, task, instant):
 def _(ctx, task):
     t = open_task(_engine(ctx), ctx["case"].id, task)
     assert t.due_at < _engine(ctx).now() and t.escalated_at is not None
+
+
+@then(parsers.parse('việc "{task}" mở với kế hoạch bị trả lại'))
+def _(ctx, task):
+    data = _engine(ctx).task_data(open_task(_engine(ctx), ctx["case"].id, task).id)
+    form = FORMS[task]
+    draft = SAMPLES["draft_plan"]
+    assert all(data.get(k) == v for k, v in draft.items()), data
+    assert {f.name for f in form.fields} >= set(draft) | {"refer_police", "refer_health"}
+    assert data["rejected_plans"][-1]["plan_measures"] == draft["plan_measures"]
+
+
+@then(parsers.parse('"{username}" không thể hoàn thành "{task}" khi chưa chọn "{field}"'))
+def _(ctx, username, task, field):
+    data = {k: v for k, v in SAMPLES[task].items() if k != field}
+    with pytest.raises(InvalidTaskData) as err:
+        _engine(ctx).complete_task(open_task(_engine(ctx), ctx["case"].id, task).id, data,
+                                   actor_for(_engine(ctx), username))
+    assert field in err.value.fields
 
 
 @then("hồ sơ đã đóng")

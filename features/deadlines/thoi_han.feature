@@ -14,6 +14,10 @@ Tính năng: Thời hạn luật định tính theo Bộ luật Dân sự và l�
       | 2026-11-20T10:00:00+07:00 | 15 | ngày          | 2026-12-07T23:59:59+07:00 |
       | 2026-08-28T16:00:00+07:00 | 1  | ngày làm việc | 2026-09-03T23:59:59+07:00 |
 
+  Tình huống: Mức tối đa 15 ngày cách ly không lùi sang ngày làm việc tiếp theo (BLDS Điều 148.5)
+    Khi tính mức tối đa 15 ngày cách ly từ "2026-11-20T10:00:00+07:00"
+    Thì thời hạn là "2026-12-05T23:59:59+07:00"
+
   Tình huống: Báo cáo lúc 22:00 thứ Sáu phải được can thiệp trước 10:00 thứ Bảy
     Cho một báo cáo về trẻ em bị bạo lực tại xã "X01"
     Khi "tongdai111" ghi nhận báo cáo lúc "2026-11-20T22:00:00+07:00"
@@ -21,17 +25,24 @@ Tính năng: Thời hạn luật định tính theo Bộ luật Dân sự và l�
     Thì "chutich.x01" có việc "emergency_decision"
     Và hạn của việc "emergency_decision" là "2026-11-21T10:00:00+07:00"
     Khi đến thời điểm "2026-11-21T09:59:00+07:00"
-    Thì "soyte.tinh" không có việc "escalate_response_overdue"
+    Thì "chutich.x01" không có việc "escalate_response_overdue"
     Khi đến thời điểm "2026-11-21T10:00:30+07:00"
     Thì việc "emergency_decision" bị đánh dấu quá hạn và đã báo cáo cấp trên
-    Và "soyte.tinh" có việc "escalate_response_overdue"
+    Và "chutich.x01" có việc "escalate_response_overdue"
+    Và "congan.x01" có việc "escalate_response_police"
+    Và "soyte.tinh" không có việc "escalate_response_province"
 
-  Tình huống: Đánh giá ban đầu quá 12 giờ thì Sở Y tế được báo
+  Tình huống: Quá 12 giờ lúc 03:00: Chủ tịch và Công an xã được báo ngay, Sở Y tế sau thời gian cấu hình
     Cho một báo cáo về trẻ em bị bạo lực tại xã "X01"
-    Khi "tongdai111" ghi nhận báo cáo lúc "2026-11-21T03:00:00+07:00"
-    Và đến thời điểm "2026-11-21T15:01:00+07:00"
-    Thì "soyte.tinh" có việc "escalate_response_overdue"
+    Khi "tongdai111" ghi nhận báo cáo lúc "2026-11-20T15:00:00+07:00"
+    Và đến thời điểm "2026-11-21T03:01:00+07:00"
+    Thì "chutich.x01" có việc "escalate_response_overdue"
+    Và "congan.x01" có việc "escalate_response_police"
     Và việc "initial_assessment" bị đánh dấu quá hạn và đã báo cáo cấp trên
+    Và "soyte.tinh" không có việc "escalate_response_province"
+    Và hạn của việc "escalate_response_overdue" là "2026-11-21T05:01:00+07:00"
+    Khi đến thời điểm "2026-11-21T05:02:00+07:00"
+    Thì "soyte.tinh" có việc "escalate_response_province"
 
   Tình huống: Kế hoạch hỗ trợ qua Tết phải xong trong 5 ngày làm việc
     Cho một báo cáo về trẻ em bị bạo lực tại xã "X01"
@@ -47,10 +58,12 @@ Tính năng: Thời hạn luật định tính theo Bộ luật Dân sự và l�
     Thì "chutich.x01" có việc "escalate_plan_overdue"
     Và việc "draft_plan" bị đánh dấu quá hạn và đã báo cáo cấp trên
 
-  Tình huống: Chủ tịch xã không phê duyệt kế hoạch trong 2 ngày làm việc
+  Tình huống: Thủ tục phê duyệt kế hoạch quá 07 ngày làm việc
     Cho một hồ sơ tại xã "X01" đã trình kế hoạch lúc "2026-11-25T10:00:00+07:00"
-    Thì hạn của việc "approve_plan" là "2026-11-27T23:59:59+07:00"
+    Thì hạn của việc "approve_plan" là "2026-12-04T23:59:59+07:00"
     Khi đến thời điểm "2026-11-28T00:01:00+07:00"
+    Thì "soyte.tinh" không có việc "escalate_approval_overdue"
+    Khi đến thời điểm "2026-12-05T00:01:00+07:00"
     Thì "soyte.tinh" có việc "escalate_approval_overdue"
 
   Tình huống: Công an chưa xác nhận chuyển gửi trong 1 ngày làm việc
@@ -69,6 +82,6 @@ Tính năng: Thời hạn luật định tính theo Bộ luật Dân sự và l�
     Và "canbo.x01" hoàn thành "emergency_intervention"
     Và "canbo.x01" hoàn thành "arrange_alternative_care"
     Thì "chutich.x01" có việc "separation_review"
-    Và hạn của việc "separation_review" là "2026-12-07T23:59:59+07:00"
-    Khi đến thời điểm "2026-12-08T00:00:30+07:00"
-    Thì "soyte.tinh" có việc "escalate_separation_limit"
+    Và hạn của việc "separation_review" là "2026-12-05T23:59:59+07:00"
+    Khi đến thời điểm "2026-12-06T00:00:30+07:00"
+    Thì "chutich.x01" có việc "escalate_separation_limit"

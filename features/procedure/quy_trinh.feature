@@ -50,30 +50,73 @@ Tính năng: Quy trình hỗ trợ, can thiệp (Điều 26–32 NĐ 56/2017), m
     Và "chutich.x01" hoàn thành "separation_review" với "separation_action" là "extend"
     Và "canbo.x01" hoàn thành "record_extension"
     Thì "chutich.x01" có việc "end_extended_separation"
+    Và hạn của việc "end_extended_separation" là "2026-12-31T23:59:59+07:00"
+    Khi đến thời điểm "2027-01-01T00:00:30+07:00"
+    Thì "chutich.x01" có việc "escalate_extension_end"
 
-  Tình huống: Trẻ cư trú ở xã khác: hồ sơ được chuyển về xã nơi trẻ cư trú
+  Tình huống: Trẻ cư trú ở xã khác: xã nơi trẻ cư trú lập, phê duyệt và thực hiện kế hoạch (Luật Trẻ em Điều 52.2)
     Cho trẻ cư trú tại xã "X02"
     Khi "tongdai111" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
     Thì "canbo.x01" có việc "initial_assessment"
     Khi "canbo.x01" hoàn thành "initial_assessment"
-    Và "canbo.x01" hoàn thành "specific_assessment"
-    Và "canbo.x01" hoàn thành "draft_plan"
-    Và "chutich.x01" hoàn thành "approve_plan"
     Thì "canbo.x02" có việc "accept_transfer"
     Và hồ sơ do xã "X02" phụ trách
+    Và "canbo.x01" không có việc "specific_assessment"
     Khi "canbo.x02" hoàn thành "accept_transfer"
+    Thì "canbo.x02" có việc "specific_assessment"
+    Khi "canbo.x02" hoàn thành "specific_assessment"
+    Và "canbo.x02" hoàn thành "draft_plan"
+    Thì "chutich.x02" có việc "approve_plan"
+    Và "chutich.x01" không có việc "approve_plan"
+    Khi "chutich.x02" hoàn thành "approve_plan"
     Thì "canbo.x02" có việc "review_visit"
     Và "canbo.x01" không có việc "review_visit"
+
+  Tình huống: Trẻ cư trú ở xã khác: xã nơi xảy ra vụ việc vẫn xử lý khẩn cấp 12 giờ rồi mới chuyển hồ sơ
+    Cho trẻ cư trú tại xã "X02"
+    Khi "tongdai111" ghi nhận báo cáo lúc "2026-11-20T22:00:00+07:00"
+    Và "canbo.x01" đánh giá ban đầu với nguy cơ cao
+    Thì "chutich.x01" có việc "emergency_decision"
+    Và "canbo.x02" không có việc "accept_transfer"
+    Khi "chutich.x01" hoàn thành "emergency_decision"
+    Và "canbo.x01" hoàn thành "emergency_intervention"
+    Thì "canbo.x02" có việc "accept_transfer"
+
+  Tình huống: Báo cáo xâm hại tình dục: Công an xã nhận tin báo ngay, song song với đánh giá (Điều 25.3)
+    Cho báo cáo có hình thức xâm hại "sexual_abuse"
+    Khi "tongdai111" ghi nhận báo cáo lúc "2026-11-20T22:00:00+07:00"
+    Thì "congan.x01" có việc "police_crime_report"
+    Và "canbo.x01" có việc "initial_assessment"
+    Khi "congan.x01" hoàn thành "police_crime_report"
+    Thì "congan.x01" có việc "police_crime_result"
+    Và hạn của việc "police_crime_result" là "2026-12-10T23:59:59+07:00"
+    Khi "congan.x01" hoàn thành "police_crime_result"
+    Thì "congan.x01" không có việc "police_crime_result"
+
+  Tình huống: Đánh giá ban đầu cho thấy bạo lực nghiêm trọng: Công an xã nhận tin báo ngay
+    Khi "tongdai111" ghi nhận báo cáo lúc "2026-11-20T22:00:00+07:00"
+    Thì "congan.x01" không có việc "police_crime_report"
+    Khi "canbo.x01" đánh giá ban đầu với nguy cơ cao
+    Thì "congan.x01" có việc "police_crime_report"
+    Và "chutich.x01" có việc "emergency_decision"
 
   Tình huống: Chủ tịch yêu cầu chỉnh sửa kế hoạch
     Khi "canbo.x01" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
     Và "canbo.x01" hoàn thành "initial_assessment"
     Và "canbo.x01" hoàn thành "specific_assessment"
     Và "canbo.x01" hoàn thành "draft_plan"
-    Và "chutich.x01" hoàn thành "approve_plan" với "plan_approved" là "không"
+    Và "chutich.x01" hoàn thành "approve_plan" với "approval_decision" là "revise"
     Thì "canbo.x01" có việc "revise_plan"
+    Và việc "revise_plan" mở với kế hoạch bị trả lại
     Khi "canbo.x01" hoàn thành "revise_plan"
     Thì "chutich.x01" có việc "approve_plan"
+
+  Tình huống: Chủ tịch phải chọn rõ phê duyệt hay yêu cầu chỉnh sửa
+    Khi "canbo.x01" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
+    Và "canbo.x01" hoàn thành "initial_assessment"
+    Và "canbo.x01" hoàn thành "specific_assessment"
+    Và "canbo.x01" hoàn thành "draft_plan"
+    Thì "chutich.x01" không thể hoàn thành "approve_plan" khi chưa chọn "approval_decision"
 
   Tình huống: Chuyển gửi song song tới năm cơ quan
     Khi "canbo.x01" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"

@@ -30,8 +30,9 @@ SAMPLES: dict[str, dict] = {
                             "family_assessment": "Mẹ đi làm xa.", "needs_meeting_date": "2026-11-24",
                             "needs_meeting_participants": "Cán bộ, trưởng thôn, bà ngoại.", "needs": ["medical"]},
     "draft_plan": {"plan_objectives": "Trẻ an toàn.", "plan_measures": "Khám sức khỏe; tư vấn tâm lý."},
-    "revise_plan": {"revision_notes": "Bổ sung tư vấn.", "plan_measures": "Khám; tư vấn."},
-    "approve_plan": {"plan_approved": True, "approval_notes": "Đồng ý."},
+    "revise_plan": {"revision_notes": "Bổ sung tư vấn.", "plan_objectives": "Trẻ an toàn.",
+                    "plan_measures": "Khám; tư vấn."},
+    "approve_plan": {"approval_decision": "approve", "approval_notes": "Đồng ý."},
     "accept_transfer": {"assigned_officer": "Đỗ Thị Ngọc"},
     "review_visit": {"visit_date": "2026-12-10", "harm_still_serious": "low", "abuser_access": "low",
                      "care_obstacles": "low", "recovery_capacity": "high", "review_notes": "Ổn định.",
@@ -39,16 +40,25 @@ SAMPLES: dict[str, dict] = {
     "close_case": {"closure_outcome": "safe_stable", "closure_notes": "Trẻ an toàn, ổn định."},
     "arrange_alternative_care": {"shelter_place": "Nhà bà ngoại", "alternative_carer": "Bà ngoại"},
     "separation_review": {"separation_action": "revoke", "separation_review_notes": "Gia đình đã an toàn."},
-    "record_extension": {"extension_authority": "Tòa án", "extension_until": "2026-12-31", "extension_reason": "Điều tra."},
+    "record_extension": {"extension_authority": "Tòa án", "extension_decision": "12/QĐ-TA ngày 04/12/2026",
+                         "extension_until": "2026-12-31", "extension_reason": "Điều tra."},
+    "police_crime_report": {"crime_report_handling": "accepted", "crime_report_received_on": "2026-11-21",
+                            "crime_report_number": "01/BB-CAX"},
+    "police_crime_result": {"crime_report_result": "prosecuted", "crime_report_result_on": "2026-12-05",
+                            "crime_report_decision": "05/QĐ-CQĐT"},
+    "police_crime_overdue": {"crime_report_extension": "extended", "crime_report_extended_until": "2027-02-05",
+                             "escalation_action": "Viện kiểm sát gia hạn."},
     "end_extended_separation": {"separation_end_notes": "Hết thời gian gia hạn."},
 }
 for _code in REFERRAL_CODES:
     SAMPLES[f"{_code}_acknowledge"] = {"contact_person": "Cán bộ đầu mối", "planned_action": "Hỗ trợ theo kế hoạch."}
     SAMPLES[f"{_code}_report_outcome"] = {"service_outcome": "provided", "service_notes": "Đã hỗ trợ."}
     SAMPLES[f"{_code}_escalate_ack"] = {"escalation_action": "Đã đôn đốc."}
-for _t in ("escalate_response_overdue", "escalate_plan_overdue", "escalate_approval_overdue",
-           "escalate_separation_limit", "escalate_care_overdue"):
+for _t in ("escalate_response_overdue", "escalate_response_police", "escalate_plan_overdue",
+           "escalate_separation_limit", "escalate_extension_end", "escalate_care_overdue"):
     SAMPLES[_t] = {"escalation_action": "Đã chỉ đạo xử lý ngay."}
+for _t in ("escalate_response_province", "escalate_approval_overdue"):
+    SAMPLES[_t] = {"province_actions": ["guide", "urge"], "province_directive": "Đề nghị xã can thiệp ngay, báo cáo."}
 
 
 def open_task(engine: Engine, case_id: str, task_name: str) -> OpenTask:

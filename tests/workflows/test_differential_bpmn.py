@@ -47,12 +47,24 @@ PATHS = {
     "emergency_with_referrals": (
         REPORT, {"initial_assessment": [HIGH], "draft_plan": [{"refer_police": True, "refer_health": True}]}, set()),
     "plan_rejected_then_revised": (
-        dict(REPORT, urgency="non_emergency"), {"approve_plan": [{"plan_approved": False, "approval_notes": "Bổ sung."}, {}]},
-        set()),
+        dict(REPORT, urgency="non_emergency"),
+        {"approve_plan": [{"approval_decision": "revise", "approval_notes": "Bổ sung."}, {}],
+         "draft_plan": [{"refer_health": True}]}, set()),
     "separation_and_new_plan": (
         REPORT, {"initial_assessment": [HIGH], "emergency_decision": [{"separation_ordered": True}],
                  "review_visit": [{"review_outcome": "new_plan"}, {}]}, set()),
     "residence_elsewhere": (dict(REPORT, urgency="non_emergency", residence_commune="X02"), {}, set()),
+    "residence_elsewhere_after_emergency": (
+        dict(REPORT, residence_commune="X02"), {"initial_assessment": [HIGH]}, set()),
+    "crime_report_at_intake": (
+        dict(REPORT, abuse_forms=["sexual_abuse"]), {"initial_assessment": [dict(HIGH, abuse_forms=["sexual_abuse"])]},
+        set()),
+    "crime_report_not_a_crime": (
+        dict(REPORT, crime_suspected=True), {"police_crime_report": [{"crime_report_handling": "not_crime"}]}, set()),
+    "crime_report_late": (dict(REPORT, crime_suspected=True), {}, {"police_crime_result"}),
+    "separation_extended": (
+        REPORT, {"initial_assessment": [HIGH], "emergency_decision": [{"separation_ordered": True}],
+                 "separation_review": [{"separation_action": "extend"}]}, {"end_extended_separation"}),
     "every_limit_missed": (
         REPORT, {"initial_assessment": [HIGH]},
         {"initial_assessment", "emergency_decision", "emergency_intervention", "specific_assessment",

@@ -89,11 +89,16 @@ def D(name, vi, en, required=False, **kw):
     return Field(name, "date", vi, en, required, **kw)
 
 
+# NĐ 56/2017 Điều 25.3: a report of a crime goes to the police at once (sexual abuse and trafficking always do)
+CRIME_FLAG = B("crime_suspected", "Có dấu hiệu tội phạm (bạo lực nghiêm trọng, xâm hại tình dục, mua bán người...): "
+               "chuyển ngay Công an xã", "Signs of a crime: the commune police are told at once")
+
 # ---------------------------------------------------------------- Mẫu 01: intake (starts a case)
 INTAKE_FIELDS = [
     C("channel", "Kênh tiếp nhận", "Channel", CHANNELS, required=True),
     C("case_category", "Phân loại", "Category", CATEGORIES, required=True),
     M("abuse_forms", "Hình thức xâm hại / nguy cơ", "Forms of abuse or risk", ABUSE_FORMS),
+    CRIME_FLAG,
     C("special_circumstance_group", "Nhóm trẻ em có hoàn cảnh đặc biệt", "Special-circumstance group", SPECIAL_GROUPS),
     C("urgency", "Mức độ khẩn cấp", "Urgency",
       [("emergency", "Khẩn cấp", "Emergency"), ("non_emergency", "Không khẩn cấp", "Non-emergency")], required=True),
@@ -123,6 +128,14 @@ REPORTER_FIELDS = ("reporter_name", "reporter_phone", "reporter_address")
 
 ESCALATION = Form("Xử lý quá hạn", [A("escalation_action", "Biện pháp đôn đốc, chỉ đạo đã thực hiện",
                                       "Action taken on the missed deadline", required=True)])
+# Sở Y tế may guide, check and urge a commune (hướng dẫn, kiểm tra, đôn đốc); only the provincial UBND directs it.
+PROVINCE_ESCALATION = Form("Hướng dẫn, kiểm tra, đôn đốc xã", [
+    M("province_actions", "Việc Sở Y tế đã làm", "What the provincial health department did", [
+        ("guide", "Hướng dẫn xã", "Guided the commune"), ("check", "Kiểm tra", "Checked"),
+        ("urge", "Đôn đốc", "Urged the commune"), ("hotline_111", "Báo Tổng đài 111", "Told hotline 111"),
+        ("report_province", "Báo cáo UBND tỉnh", "Reported to the provincial People's Committee")], required=True),
+    A("province_directive", "Nội dung hướng dẫn, đôn đốc gửi xã (hiện trên hồ sơ)",
+      "Guidance sent to the commune (shown on the case)", required=True)])
 
 REFER_FLAGS = [B(f"refer_{code}", vi, en) for code, vi, en in [
     ("police", "Chuyển gửi Công an", "Refer to police"),
@@ -141,6 +154,7 @@ FORMS: dict[str, Form] = {
           "Serious harm or threat to life, health or dignity"),
         B("caregiver_is_abuser", "Cha mẹ / người chăm sóc là người xâm hại", "The parent or caregiver is the abuser"),
         M("abuse_forms", "Hình thức xâm hại", "Forms of abuse", ABUSE_FORMS),
+        CRIME_FLAG,
         C("special_circumstance_group", "Nhóm trẻ em có hoàn cảnh đặc biệt", "Special-circumstance group", SPECIAL_GROUPS),
         A("assessment_notes", "Nhận định, kết luận đánh giá", "Assessment and conclusion", required=True),
     ], form_no="Mẫu 02"),
@@ -179,13 +193,18 @@ FORMS: dict[str, Form] = {
         *REFER_FLAGS,
         D("next_review_date", "Ngày rà soát dự kiến", "Planned review date"),
     ], form_no="Mẫu 04"),
+    # opens on the rejected plan: its fields carry the same names, so the task's data holds the rejected content
     "revise_plan": Form("Chỉnh sửa kế hoạch", [
         A("revision_notes", "Nội dung chỉnh sửa", "What was changed", required=True),
+        A("plan_objectives", "Mục tiêu", "Objectives", required=True),
         A("plan_measures", "Các biện pháp sau chỉnh sửa", "Measures after revision", required=True),
         *REFER_FLAGS,
+        D("next_review_date", "Ngày rà soát dự kiến", "Planned review date"),
     ], form_no="Mẫu 04"),
     "approve_plan": Form("Phê duyệt kế hoạch", [
-        B("plan_approved", "Phê duyệt kế hoạch", "Approve the plan"),
+        C("approval_decision", "Quyết định của Chủ tịch", "Chairman's decision", [
+            ("approve", "Phê duyệt kế hoạch", "Approve the plan"),
+            ("revise", "Yêu cầu chỉnh sửa", "Send back for revision")], required=True),
         T("decision_number", "Số quyết định", "Decision number"),
         D("approval_meeting_date", "Ngày họp", "Meeting date"),
         A("approval_notes", "Ý kiến của Chủ tịch", "Chairman's remarks", required=True),
@@ -227,7 +246,9 @@ FORMS: dict[str, Form] = {
     ]),
     "record_extension": Form("Gia hạn cách ly", [
         T("extension_authority", "Cơ quan có thẩm quyền yêu cầu", "Requesting authority", required=True),
-        D("extension_until", "Gia hạn đến ngày", "Extended until", required=True),
+        T("extension_decision", "Số, ngày văn bản yêu cầu gia hạn", "Number and date of the extension decision",
+          required=True),
+        D("extension_until", "Gia hạn đến ngày (theo văn bản)", "Extended until (as the decision says)", required=True),
         A("extension_reason", "Lý do", "Reason", required=True),
     ]),
     "end_extended_separation": Form("Chấm dứt cách ly", [
@@ -246,6 +267,34 @@ for _code in REFERRAL_CODES:
         A("service_notes", "Nội dung", "Details", required=True)])
     FORMS[f"{_code}_escalate_ack"] = ESCALATION
 
-for _task in ("escalate_response_overdue", "escalate_plan_overdue", "escalate_approval_overdue",
-              "escalate_separation_limit", "escalate_care_overdue"):
+CRIME_HANDLING = [
+    ("accepted", "Tiếp nhận là tố giác, tin báo về tội phạm", "Accepted as a crime report"),
+    ("transferred", "Đã chuyển Cơ quan điều tra có thẩm quyền", "Passed to the competent investigating body"),
+    ("not_crime", "Không có dấu hiệu tội phạm", "No sign of a crime")]
+CRIME_RESULTS = [
+    ("prosecuted", "Khởi tố vụ án hình sự", "Criminal case opened"),
+    ("not_prosecuted", "Không khởi tố vụ án hình sự", "No criminal case"),
+    ("suspended", "Tạm đình chỉ việc giải quyết nguồn tin", "Resolution of the report suspended")]
+FORMS["police_crime_report"] = Form("Tiếp nhận tin báo về tội phạm", [
+    C("crime_report_handling", "Xử lý tin báo theo Bộ luật Tố tụng hình sự", "Handling under the Criminal Procedure Code",
+      CRIME_HANDLING, required=True),
+    D("crime_report_received_on", "Ngày tiếp nhận tin báo", "Date the report was received", required=True),
+    T("crime_report_number", "Số biên bản tiếp nhận", "Number of the receipt record"),
+    A("crime_report_notes", "Ghi chú", "Notes")])
+FORMS["police_crime_result"] = Form("Kết quả giải quyết tin báo", [
+    C("crime_report_result", "Kết quả", "Result", CRIME_RESULTS, required=True),
+    D("crime_report_result_on", "Ngày ra quyết định", "Date of the decision", required=True),
+    T("crime_report_decision", "Số quyết định", "Decision number"),
+    A("crime_report_result_notes", "Ghi chú", "Notes")])
+FORMS["police_crime_overdue"] = Form("Quá 20 ngày chưa có kết quả giải quyết tin báo", [
+    C("crime_report_extension", "Tình trạng", "Status", [
+        ("extended", "Đã kéo dài / gia hạn thời hạn giải quyết (Điều 147.2–147.3)", "Time limit extended"),
+        ("pending", "Chưa có kết quả, đã đôn đốc", "Still pending, urged")], required=True),
+    D("crime_report_extended_until", "Kéo dài / gia hạn đến ngày", "Extended until"),
+    A("escalation_action", "Ghi chú", "Notes", required=True)])
+
+for _task in ("escalate_response_overdue", "escalate_response_police", "escalate_plan_overdue",
+              "escalate_separation_limit", "escalate_extension_end", "escalate_care_overdue"):
     FORMS[_task] = ESCALATION
+for _task in ("escalate_response_province", "escalate_approval_overdue"):
+    FORMS[_task] = PROVINCE_ESCALATION

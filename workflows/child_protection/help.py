@@ -7,14 +7,18 @@ HELP = {
                           "thời cách ly trẻ khỏi môi trường nguy hiểm trong 12 giờ (NĐ 56/2017 Điều 26.3, 31, 32).",
     "emergency_intervention": "Phối hợp công an, y tế bảo đảm an toàn cho trẻ, chăm sóc y tế khẩn cấp và bảo quản "
                               "chứng cứ (Luật Trẻ em Điều 50.2; NĐ 56/2017 Điều 26).",
-    "specific_assessment": "Đánh giá chi tiết hoàn cảnh, nhu cầu của trẻ và tổ chức họp xác định nhu cầu (Mẫu số 03) "
-                           "(NĐ 56/2017 Điều 27).",
+    "specific_assessment": "Xã nơi trẻ cư trú đánh giá chi tiết hoàn cảnh, nhu cầu của trẻ và tổ chức họp xác định "
+                           "nhu cầu (Mẫu số 03) (NĐ 56/2017 Điều 27; Luật Trẻ em Điều 52.2).",
     "draft_plan": "Xây dựng kế hoạch hỗ trợ, can thiệp (Mẫu số 04) trong 05 ngày làm việc kể từ khi đánh giá "
                   "(NĐ 56/2017 Điều 28.1); ghi rõ cơ quan được chuyển gửi.",
-    "approve_plan": "Chủ tịch UBND xã nơi trẻ cư trú phê duyệt kế hoạch (Mẫu số 05) (Luật Trẻ em Điều 52.2; "
-                    "NĐ 56/2017 Điều 28.2).",
-    "revise_plan": "Chỉnh sửa kế hoạch theo ý kiến của Chủ tịch UBND xã, rồi trình lại (NĐ 56/2017 Điều 28).",
-    "accept_transfer": "Xã nơi trẻ cư trú tiếp nhận hồ sơ chuyển đến để tiếp tục hỗ trợ, can thiệp "
+    "approve_plan": "Chủ tịch UBND xã nơi trẻ cư trú chủ trì họp và chọn rõ: phê duyệt (Mẫu số 05) hoặc yêu cầu "
+                    "chỉnh sửa (Luật Trẻ em Điều 52.2; NĐ 56/2017 Điều 28). Thủ tục «Phê duyệt kế hoạch hỗ trợ, can "
+                    "thiệp» có thời hạn 07 ngày làm việc cho toàn bộ thủ tục, trừ trường hợp khẩn cấp; chỉ tiêu ngắn "
+                    "hơn (nếu có) là của tỉnh.",
+    "revise_plan": "Chỉnh sửa kế hoạch bị trả lại (nội dung và chuyển gửi cũ đã điền sẵn) theo ý kiến của Chủ "
+                   "tịch UBND xã, rồi trình lại (NĐ 56/2017 Điều 28).",
+    "accept_transfer": "Xã nơi trẻ cư trú tiếp nhận hồ sơ (Mẫu 01, 02 và việc xử lý khẩn cấp) từ xã nơi xảy ra vụ "
+                       "việc, giao cán bộ; xã này đánh giá chi tiết, lập, phê duyệt, thực hiện và kết thúc kế hoạch "
                        "(Luật Trẻ em Điều 52.2).",
     "review_visit": "Theo dõi, đánh giá việc thực hiện kế hoạch (Mẫu số 06) và đề xuất điều chỉnh nếu cần "
                     "(NĐ 56/2017 Điều 29).",
@@ -22,12 +26,35 @@ HELP = {
                   "chuyển hồ sơ (NĐ 56/2017 Điều 30).",
     "arrange_alternative_care": "Bố trí nơi tạm trú an toàn, chăm sóc thay thế cho trẻ bị tạm thời cách ly "
                                 "(NĐ 56/2017 Điều 32; Luật Trẻ em Điều 62).",
-    "separation_review": "Thời gian tạm thời cách ly không quá 15 ngày; chỉ gia hạn theo quyết định của cơ quan có "
-                         "thẩm quyền (NĐ 56/2017 Điều 32).",
-    "escalate_response_overdue": "Quá 12 giờ chưa can thiệp: hướng dẫn, kiểm tra, đôn đốc xã can thiệp ngay "
-                                 "(NĐ 56/2017 Điều 26.3).",
+    "separation_review": "Thời gian tạm thời cách ly không quá 15 ngày, hết 24:00 ngày thứ 15 kể từ ngày quyết định, "
+                         "kể cả khi ngày đó là ngày nghỉ (mức tối đa không lùi theo BLDS Điều 148.5); chỉ gia hạn theo "
+                         "quyết định của cơ quan có thẩm quyền (NĐ 56/2017 Điều 32).",
+    "record_extension": "Ghi số, ngày văn bản của cơ quan có thẩm quyền và ngày kết thúc gia hạn ghi trong văn bản; "
+                        "không có gia hạn không thời hạn (NĐ 56/2017 Điều 32).",
+    "end_extended_separation": "Chấm dứt cách ly khi hết thời hạn gia hạn; hết ngày đó hệ thống báo Chủ tịch "
+                               "(NĐ 56/2017 Điều 32).",
+    "escalate_separation_limit": "Quá 15 ngày cách ly chưa có quyết định: Chủ tịch UBND xã chấm dứt hoặc ghi nhận "
+                                 "yêu cầu gia hạn ngay (NĐ 56/2017 Điều 32).",
+    "escalate_extension_end": "Hết thời hạn gia hạn cách ly: Chủ tịch UBND xã chấm dứt cách ly hoặc ghi nhận văn bản "
+                              "gia hạn mới (NĐ 56/2017 Điều 32).",
+    "escalate_response_overdue": "Quá 12 giờ chưa xử lý: Chủ tịch UBND xã (người chịu trách nhiệm theo NĐ 56/2017 "
+                                 "Điều 26.3) chỉ đạo can thiệp khẩn cấp hoặc tạm thời cách ly ngay; quá hạn xử lý "
+                                 "cảnh báo thì Sở Y tế được báo.",
+    "escalate_response_police": "Quá 12 giờ chưa xử lý: Công an xã (trực 24/24) phối hợp bảo đảm an toàn, ngăn chặn "
+                                "hành vi xâm hại ngay (NĐ 56/2017 Điều 26.3, 31.2).",
+    "escalate_response_province": "Cảnh báo quá 12 giờ chưa được xã xử lý: Sở Y tế (Chi cục Dân số – Xã hội), phối hợp "
+                                  "Tổng đài 111, hướng dẫn, kiểm tra, đôn đốc UBND xã; nội dung gửi xã hiện trên hồ sơ "
+                                  "(NĐ 56/2017 Điều 26.3; NĐ 42/2025). Chỉ UBND tỉnh có quyền chỉ đạo xã.",
+    "police_crime_report": "Tin báo có dấu hiệu tội phạm được chuyển ngay, song song với việc đánh giá của xã "
+                           "(NĐ 56/2017 Điều 25.3): Công an xã tiếp nhận, lập biên bản, kiểm tra, xác minh sơ bộ và "
+                           "chuyển Cơ quan điều tra có thẩm quyền (BLTTHS 2015 Điều 145).",
+    "police_crime_result": "Ghi kết quả giải quyết tin báo: khởi tố, không khởi tố hoặc tạm đình chỉ; thời hạn 20 ngày "
+                           "kể từ ngày nhận tin báo, có thể kéo dài, gia hạn (BLTTHS 2015 Điều 147).",
+    "police_crime_overdue": "Quá 20 ngày chưa có kết quả: ghi nhận việc kéo dài, gia hạn thời hạn giải quyết "
+                            "(BLTTHS 2015 Điều 147.2–147.3) hoặc đôn đốc.",
     "escalate_plan_overdue": "Quá 05 ngày làm việc chưa có kế hoạch: đôn đốc xây dựng kế hoạch (NĐ 56/2017 Điều 28.1).",
-    "escalate_approval_overdue": "Kế hoạch chưa được phê duyệt đúng hạn: đôn đốc Chủ tịch UBND xã (NĐ 56/2017 Điều 28).",
+    "escalate_approval_overdue": "Quá 07 ngày làm việc chưa phê duyệt kế hoạch: Sở Y tế hướng dẫn, kiểm tra, đôn đốc "
+                                 "Chủ tịch UBND xã (TTHC «Phê duyệt kế hoạch hỗ trợ, can thiệp»; NĐ 56/2017 Điều 28).",
 }
 for _code, _name in [("police", "Công an xã"), ("health", "Trạm Y tế xã"), ("education", "Nhà trường"),
                      ("legal_aid", "Trung tâm Trợ giúp pháp lý nhà nước"),

@@ -18,7 +18,7 @@ from workflows.child_protection.lanes import LANE_AGENCIES
 
 BPMN_FILES = ["child_protection_case.bpmn", "temporary_separation.bpmn", "referral_police.bpmn",
               "referral_health.bpmn", "referral_education.bpmn", "referral_legal_aid.bpmn",
-              "referral_social_work.bpmn"]
+              "referral_social_work.bpmn", "referral_crime_report.bpmn"]
 
 
 def _timer_rules(bundle: ParsedBundle) -> dict[str, set[str]]:
@@ -76,5 +76,7 @@ GUARDS = [
     StatutoryGuard("emergency_path", "Đường can thiệp khẩn cấp còn đi được", _check_emergency_path),
 ]
 
+from workflows.child_protection.notify import NOTIFY  # noqa: E402
+
 CONFIG = ProcessConfig(process_id=PROCESS_ID, lane_agencies=LANE_AGENCIES, forms=FORMS, deadlines=DEADLINES,
-                       task_deadlines=TASK_DEADLINES, guards=GUARDS, bpmn_files=BPMN_FILES)
+                       task_deadlines=TASK_DEADLINES, guards=GUARDS, bpmn_files=BPMN_FILES, notify=NOTIFY)

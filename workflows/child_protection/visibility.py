@@ -11,7 +11,7 @@ GROUPS = {
                  "residence_commune", "incident_commune"],
     "report": ["channel", "case_category", "urgency", "received_at", "incident_place", "description",
                "child_condition", "likely_outcome", "abuse_forms", "special_circumstance_group",
-               "actions_already_taken"],
+               "actions_already_taken", "crime_suspected"],
     "social_history": ["parents_info", "family_situation", "harm_severity", "abuser_access", "care_obstacles",
                        "self_protection", "serious_harm", "caregiver_is_abuser", "assessment_notes",
                        "physical_state", "psychological_state", "family_assessment", "needs_meeting_date",
@@ -20,24 +20,36 @@ GROUPS = {
     "emergency": ["emergency_measures", "separation_ordered", "shelter_place", "alternative_carer",
                   "decision_notes", "actions_taken", "police_involved", "health_involved", "evidence_preserved",
                   "child_safe_now", "care_notes", "separation_action", "separation_review_notes",
-                  "extension_authority", "extension_until", "extension_reason"],
+                  "extension_authority", "extension_decision", "extension_until", "extension_reason",
+                  "separation_end_notes"],
     "plan": ["plan_objectives", "plan_measures", "next_review_date", "refer_police", "refer_health",
-             "refer_education", "refer_legal_aid", "refer_social_work", "plan_approved", "decision_number",
-             "approval_notes", "revision_notes", "closure_outcome", "closure_notes"],
+             "refer_education", "refer_legal_aid", "refer_social_work", "plan_approved", "approval_decision",
+             "decision_number", "approval_meeting_date", "approval_notes", "revision_notes", "rejected_plans",
+             "closure_outcome", "closure_notes"],
+    # the hand-over to the residence commune (Luật Trẻ em Điều 52.2)
+    "transfer": ["responsible_commune", "transferred_at", "assigned_officer", "transfer_notes"],
+    # the criminal track (NĐ 56/2017 Điều 25.3; BLTTHS 2015 Điều 145, 147): its status, not the evidence
+    "criminal": ["crime_report_handling", "crime_report_received_on", "crime_report_number", "crime_report_notes",
+                 "crime_report_result", "crime_report_result_on", "crime_report_decision",
+                 "crime_report_result_notes", "crime_report_extension", "crime_report_extended_until"],
+    # what was done on a missed limit, and Sở Y tế's guidance to the commune, shown on the case
+    "escalation": ["escalation_action", "province_actions", "province_directive"],
     "referral": ["plan_measures", "needs", "contact_person", "planned_action", "service_outcome", "service_notes"],
     "reporter": ["reporter_anonymous", "reporter_name", "reporter_phone", "reporter_address", "reporter_consent"],
 }
 
 ROLE_GROUPS = {
-    "commune_officer": {"identity", "report", "social_history", "emergency", "plan", "referral", "reporter"},
-    "commune_chairman": {"identity", "report", "social_history", "emergency", "plan", "referral"},
+    "commune_officer": {"identity", "report", "social_history", "emergency", "plan", "referral", "reporter",
+                        "transfer", "criminal", "escalation"},
+    "commune_chairman": {"identity", "report", "social_history", "emergency", "plan", "referral", "transfer",
+                         "criminal", "escalation"},
     "hotline": {"identity", "report", "reporter"},
-    "commune_police": {"identity", "report", "emergency", "referral"},
+    "commune_police": {"identity", "report", "emergency", "referral", "criminal", "escalation"},
     "health_station": {"identity", "emergency", "referral"},
     "school": {"identity", "referral"},
     "social_work_centre": {"identity", "report", "social_history", "plan", "referral"},
     "legal_aid": {"identity", "report", "referral"},
-    "provincial_health": {"identity", "report", "emergency", "plan"},
+    "provincial_health": {"identity", "report", "emergency", "plan", "transfer", "escalation"},
 }
 
 SENSITIVE = set(GROUPS["reporter"])
