@@ -46,7 +46,7 @@ def _cp():
 def _cp_case_ids(engine: Engine, case_id: str) -> list[str]:
     cp_process = _cp().config.process_id
     with engine.db.read() as s:
-        linked = [c for c in engine.linked_cases(case_id)]
+        linked = engine.linked_cases(case_id)
         ids = {c.process_version_id for c in linked}
         processes = dict(s.execute(select(ProcessVersion.id, ProcessVersion.process_id)
                                    .where(ProcessVersion.id.in_(ids))).all()) if ids else {}
@@ -82,8 +82,10 @@ def link_child_protection(engine: Engine, case: Case, data: dict, actor: Actor,
     other = None
     if existing_reference:
         with engine.db.read() as s:
-            other = s.execute(select(Case).where(Case.reference == existing_reference.strip())).scalar()
-    if other is None:
+            other = s.execute(select(Case).join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+                              .where(Case.reference == existing_reference.strip(),
+                                     ProcessVersion.process_id == proc.config.process_id)).scalar()
+    if other is None:   # none named, or not a child-protection case: open one
         other = _open(engine, proc, case, data, actor)
     engine.link_cases(case.id, other.id, actor)
     return other.id
