@@ -331,3 +331,6 @@ class CaseLink(Base):
     linked_by: Mapped[str] = mapped_column(String(80))
     linked_at: Mapped[dt.datetime] = mapped_column(TZ)
     __table_args__ = (UniqueConstraint("case_id", "other_case_id"),)
+
+
+import engine.notify.models  # noqa: E402,F401  (the notification tables join the metadata)

@@ -13,6 +13,7 @@ from typing import Callable
 from typing import Mapping
 from typing import Protocol
 
+from engine.notify.settings import NotifySettings
 from engine.workdays import DeadlineRule
 
 
@@ -42,6 +43,7 @@ class ProcessConfig:
         task_deadlines: user task id -> rule name, the due instant shown in inboxes.
         commune_field: task-data key naming the commune now responsible for the case.
         titles: optional task id -> display title overriding the BPMN name.
+        notify: emergencies, reminder lead times and break-glass recipients (``engine.notify.settings``).
     """
 
     process_id: str
@@ -52,6 +54,7 @@ class ProcessConfig:
     commune_field: str = "responsible_commune"
     guards: list[StatutoryGuard] = field(default_factory=list)
     bpmn_files: list[str] = field(default_factory=list)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
 
 class ProcessRegistry:

@@ -17,6 +17,7 @@ from engine.runtime import Actor
 from engine.runtime import Engine
 from workflows import bundle_files
 from workflows import registry
+from workflows.notify_demo import seed_notify
 
 DEMO_PASSWORD = "bvte-demo-2026"
 PROVINCE = ("P01", "Tỉnh Lâm Đồng (demo)")
@@ -93,6 +94,7 @@ def seed_demo(engine: Engine, password: str = DEMO_PASSWORD, bpmn_dir: str | Non
             created.append(username)
         if created:
             audit.append(s, engine.now(), "seed", "users.seed", detail={"users": created})
+    seed_notify(engine, created)   # demo e-mail addresses, fake phones, the X01 on-duty roster
     for proc in registry.procedures():
         engine.deploy(bundle_files(proc.config.bpmn_files), Actor("seed"))
     registry.set_up_province(engine, PROVINCE[0])
