@@ -332,7 +332,11 @@ def _script_sources(bundle: ParsedBundle):
     for pid, el in bundle.elements("conditionExpression"):
         if (el.text or "").strip():
             yield pid, ((el.text.strip(), el.getparent().get("id")), "eval")
-    for pid, el in bundle.elements("loopCondition"):
+    for tag in ("loopCondition", "loopCardinality", "completionCondition"):   # standard and multi-instance loops
+        for pid, el in bundle.elements(tag):
+            if (el.text or "").strip():
+                yield pid, ((el.text.strip(), el.getparent().getparent().get("id")), "eval")
+    for pid, el in bundle.elements("condition"):   # conditional events
         if (el.text or "").strip():
             yield pid, ((el.text.strip(), el.getparent().getparent().get("id")), "eval")
     for root in bundle.trees.values():

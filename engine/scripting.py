@@ -28,6 +28,7 @@ from RestrictedPython.Guards import safer_getattr
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
+from engine import sandbox_limits
 from engine.errors import ScriptRejected
 
 SCRIPT_TIME_LIMIT = 1.0
@@ -42,6 +43,13 @@ class ScriptTimeout(Exception):
 
 FORBIDDEN_NAMES = {"open", "exec", "eval", "compile", "globals", "locals", "vars", "getattr", "setattr",
                    "delattr", "__import__", "breakpoint", "input", "help", "memoryview", "type", "super", "object"}
+
+
+# methods that change a list, dict or set in place: refused in conditions and other expressions, which must
+# only read the case data (a gateway condition that appends to a list would change the case as it is read)
+MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "popitem", "add",
+            "discard", "sort", "reverse", "difference_update", "intersection_update",
+            "symmetric_difference_update"}
 
 
 def _static_policy(source: str, mode: Literal["exec", "eval"]) -> None:
@@ -62,6 +70,12 @@ def _static_policy(source: str, mode: Literal["exec", "eval"]) -> None:
             raise ScriptRejected(f"script rejected by the sandbox: attribute '{node.attr}' is not allowed")
         if isinstance(node, (ast.Global, ast.Nonlocal, ast.AsyncFunctionDef, ast.Await)):
             raise ScriptRejected(f"script rejected by the sandbox: {type(node).__name__} is not allowed")
+        if mode == "eval" and isinstance(node, ast.NamedExpr):
+            raise ScriptRejected("một điều kiện không được gán biến / a condition cannot assign (:=)")
+        if mode == "eval" and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in MUTATORS:
+            raise ScriptRejected(f"một điều kiện không được thay đổi dữ liệu hồ sơ / a condition cannot change "
+                                 f"case data ('.{node.func.attr}(...)')")
 
 
 @lru_cache(maxsize=4096)
@@ -69,7 +83,7 @@ def compile_checked(source: str, mode: Literal["exec", "eval"]):
     """Compile under RestrictedPython's policy; a rejected construct raises ``ScriptRejected``."""
     _static_policy(source, mode)
     try:
-        return compile_restricted(source, "<bpmn-script>", mode)
+        return compile_restricted(source, "<bpmn-script>", mode, policy=sandbox_limits.BoundedTransformer)
     except SyntaxError as exc:
         # RestrictedPython reports policy violations as SyntaxError with lineno None (SPIFF_NOTES §3)
         raise ScriptRejected(f"script rejected by the sandbox: {exc.msg if hasattr(exc, 'msg') else exc}") from None
@@ -77,21 +91,19 @@ def compile_checked(source: str, mode: Literal["exec", "eval"]):
 
 def _base_globals(extra: dict[str, Any]) -> dict[str, Any]:
     g: dict[str, Any] = dict(safe_globals)
-    g["__builtins__"] = dict(safe_globals["__builtins__"], **_SAFE_BUILTIN_EXTRAS)
-    g.update({"_getattr_": safer_getattr, "_getitem_": default_guarded_getitem,
+    g["__builtins__"] = dict(safe_globals["__builtins__"], **_SAFE_BUILTIN_EXTRAS,
+                             range=sandbox_limits.bounded_range, pow=sandbox_limits.bounded_pow)
+    g.update({"_getattr_": _getattr, "_getitem_": default_guarded_getitem,
               "_getiter_": default_guarded_getiter, "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
               "_unpack_sequence_": guarded_unpack_sequence, "_write_": full_write_guard,
-              "_inplacevar_": _inplace})
+              "_inplacevar_": sandbox_limits.inplace, "_binop_": sandbox_limits.binop,
+              "_modulo_": sandbox_limits.modulo})
     g.update(extra)
     return g
 
 
-def _inplace(op: str, x, y):
-    ops = {"+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b,
-           "/=": lambda a, b: a / b, "//=": lambda a, b: a // b, "%=": lambda a, b: a % b}
-    if op not in ops:
-        raise ScriptRejected(f"operator {op} is not allowed in scripts")
-    return ops[op](x, y)
+def _getattr(obj, name, default=None):
+    return sandbox_limits.guard_attribute(obj, name, safer_getattr(obj, name, default))
 
 
 def _run_limited(fn: Callable[[], Any], limit: float) -> Any:
@@ -105,6 +117,7 @@ def _run_limited(fn: Callable[[], Any], limit: float) -> Any:
         return tracer
 
     previous = sys.gettrace()
+    sandbox_limits.start_budget()
     sys.settrace(tracer)
     try:
         return fn()
