@@ -270,3 +270,32 @@ def test_cli_drives_a_case_to_not_victim_closure(bvte):
         assert view["problem"] is None and [t["name"] for t in view["open_tasks"]] == [task]
         bvte("tasks", "complete", view["open_tasks"][0]["id"], "--as", user, "--data", json.dumps(form))
     assert json.loads(bvte("cases", "show", started["id"], "--json"))["status"] == "closed"
+
+
+# ------------------------------------------------------------------ the web app, unchanged, serves the procedure
+def test_web_intake_inbox_task_and_case_pages_serve_the_procedure(sqlite_engine):
+    import re
+
+    from webui import create_app
+    from workflows.seed import DEMO_PASSWORD
+
+    app = create_app({"SECRET_KEY": "k", "DATABASE_URL": sqlite_engine.db.url, "TESTING": True}, engine=sqlite_engine)
+    client = app.test_client()
+
+    def token(html):
+        return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"username": "vhxh.x01", "password": DEMO_PASSWORD, "csrf_token": token(page)})
+    assert client.get("/intake").headers["Location"].endswith("/intake/trafficking_support")
+    form = client.get("/intake/trafficking_support").get_data(as_text=True)
+    assert "Kênh tiếp nhận" in form
+    res = client.post("/intake/trafficking_support", data={
+        "csrf_token": token(form), "intake_key": "k1", "channel": "self_report", "incident_commune": "X01",
+        "person_sex": "female", "description": "Trình báo bị lừa bán."})
+    assert res.status_code == 302
+    inbox = client.get("/inbox").get_data(as_text=True)
+    task_id = re.search(r"/tasks/([0-9a-f-]{36})", inbox).group(1)
+    assert "Cán bộ tiếp nhận" in client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    [task] = [t for t in sqlite_engine.inbox(actor_for(sqlite_engine, "vhxh.x01").agency_id) if t.id == task_id]
+    assert client.get(f"/cases/{task.case_id}").status_code == 200
