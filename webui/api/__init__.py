@@ -1,7 +1,9 @@
 """JSON API under /api/v1: intake, my tasks, claim/release/complete, case summary, OpenAPI document.
 
 Authentication: ``Authorization: Bearer <token>`` for systems (the hotline switchboard), or the browser
-session (then writes need the ``X-CSRFToken`` header). The same permission rules as the UI apply.
+session (then writes need the ``X-CSRFToken`` header). The same permission rules as the UI apply. The API
+names no procedure: a report opens a case in the procedure its ``procedure`` field (or query parameter)
+names, by default the registry's first procedure with an intake (``workflows.registry.default_intake``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import uuid
 
 from flask import Blueprint
+from flask import current_app
 from flask import g
 from flask import jsonify
 from flask import request
@@ -34,8 +37,13 @@ from webui.api.schemas import CompleteSchema
 from webui.api.schemas import CreatedCaseSchema
 from webui.api.schemas import TaskDetailSchema
 from webui.api.schemas import TaskListSchema
+from webui.api.spec import INTAKE_BODY
+from webui.api.spec import build_spec
+from webui.api.spec import operation
+from webui.errors import json_error as error
 from webui.extensions import csrf
-from workflows.child_protection.process import open_case
+from workflows import registry
+from workflows.procedure import Procedure
 
 
 class _SCHEMAS:
@@ -52,6 +60,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 PAGE = 50
 MAX_KEY = 200
+PUBLIC = {"api.openapi", "api.docs", "api.docs_init"}   # the document and its page: no authentication
 
 
 def _engine():
@@ -60,19 +69,12 @@ def _engine():
     return get_engine()
 
 
-def error(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    return jsonify(body), status
-
-
 @bp.before_request
 def _authenticate():
     from webui.auth import load_token_user
 
     header = request.headers.get("Authorization", "")
-    if request.endpoint == "api.openapi":
+    if request.endpoint in PUBLIC:
         return None
     if header:
         scheme, _, token = header.partition(" ")
@@ -118,6 +120,9 @@ def _bad(exc):
 
 TASK_COLUMNS = ("id", "case_id", "task_name", "title", "commune_code", "agency_type", "due_at", "deadline_rule",
                 "claimed_by", "escalated_at", "created_at")
+ID_KEY = [{"in": "header", "name": "Idempotency-Key", "required": False,
+           "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY}}]
+STATUS = {200: ("done", "Status")}
 
 
 def _task_dict(t: OpenTask, now) -> dict:
@@ -125,13 +130,47 @@ def _task_dict(t: OpenTask, now) -> dict:
     return {**{c: getattr(t, c) for c in TASK_COLUMNS}, "overdue": bool(t.due_at and t.due_at < now)}
 
 
+def _procedure_param() -> list[dict]:
+    codes = [p.code for p in registry.intake_procedures()]
+    return [{"in": "query", "name": "procedure", "required": False, "description": "mã quy trình / procedure "
+             "code (default: the first that takes reports; the body's 'procedure' field is the same)",
+             "schema": {"type": "string", "enum": codes} if codes else {"type": "string"}}]
+
+
+def _intake_procedure(body: dict) -> tuple[Procedure, bool]:
+    """The procedure a report opens a case in, and whether the request named it (field or query)."""
+    given = [v for v in (request.args.get("procedure"), body.pop("procedure", None)) if v is not None]
+    if len(given) == 2 and given[0] != given[1]:
+        raise InvalidTaskData({"procedure": ["tham số và trường 'procedure' khác nhau / the query parameter "
+                                             "and the body field differ"]})
+    if not given:
+        default = registry.default_intake()
+        if default is None:
+            raise InvalidTaskData({"procedure": ["không có quy trình nào tiếp nhận báo cáo / no installed "
+                                                 "procedure takes reports"]})
+        return default, False
+    proc = registry.get(given[0]) if isinstance(given[0], str) else None
+    if proc is None or proc.intake is None:
+        codes = ", ".join(p.code for p in registry.intake_procedures())
+        raise InvalidTaskData({"procedure": [f"quy trình không tồn tại hoặc không tiếp nhận báo cáo / unknown "
+                                             f"procedure (one of: {codes})"]})
+    return proc, True
+
+
 @bp.post("/reports")
+@operation(body=INTAKE_BODY, params=lambda: ID_KEY + _procedure_param(), errors=(400, 403, 422),
+           responses={201: ("case created (or replayed)", "CreatedCase")},
+           summary="Ghi nhận báo cáo / record a report (the procedure's intake form)")
 def create_report():
-    """Intake of a report (Mẫu 01). Idempotent with the Idempotency-Key header."""
+    """Intake of a report. Idempotent with the Idempotency-Key header."""
     user = _user()
     if not can_intake(user):
         return error(403, "forbidden", "this role cannot record reports")
     body = _json_body()
+    proc, named = _intake_procedure(body)
+    if not can_intake(user, proc):
+        return error(403, "forbidden", "this role cannot record reports in this procedure")
+    assert proc.intake is not None
     key = request.headers.get("Idempotency-Key")
     engine = _engine()
     idem = None
@@ -139,16 +178,17 @@ def create_report():
         key = key.strip()
         if not key or len(key) > MAX_KEY:
             return error(400, "bad_request", f"Idempotency-Key must be 1–{MAX_KEY} characters")
-        digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        hashed = dict(body, procedure=proc.code) if named else body
+        digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         previous = engine.replay(user.id, key)
         if previous is not None:
             return _replayed(previous, digest)
         idem = (user.id, key, digest)
     try:
-        case = open_case(engine, body, user.actor, idempotency=idem)
+        case = proc.intake.open_case(engine, body, user.actor, idempotency=idem)
     except IntegrityError:
         previous = engine.replay(user.id, key) if key else None
-        if previous is None:
+        if previous is None or idem is None:
             raise
         return _replayed(previous, idem[2])
     return _created(case, 201)
@@ -169,14 +209,19 @@ def _created(case: Case, status: int):
     except SQLAlchemyError:
         others = []
     body = _SCHEMAS.CreatedCaseSchema.dump({"case_id": case.id, "reference": case.reference,
-                                     "received_at": case.received_at,
-                                     "existing_open_cases": [c.reference for c in others]})
+                                            "received_at": case.received_at,
+                                            "existing_open_cases": [c.reference for c in others]})
     return jsonify(body), status
 
 
 @bp.get("/tasks")
+@operation(responses={200: ("tasks", "TaskList")}, errors=(403, 422), params=[
+    {"in": "query", "name": "claimed", "schema": {"type": "string", "enum": ["all", "mine", "unclaimed"]}},
+    {"in": "query", "name": "page", "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
+    {"in": "query", "name": "task", "schema": {"type": "string"}},
+    {"in": "query", "name": "commune", "schema": {"type": "string"}}])
 def list_tasks():
-    """Open tasks of my agency, soonest due first."""
+    """Việc của cơ quan tôi / my agency's open tasks, soonest due first."""
     user = _user()
     if user.agency_id is None:
         return error(403, "forbidden", "this user belongs to no agency")
@@ -195,7 +240,7 @@ def list_tasks():
                          commune=request.args.get("commune") or None)
     now = engine.now()
     return jsonify(_SCHEMAS.TaskListSchema.dump({"tasks": [_task_dict(t, now) for t in tasks[:PAGE]], "page": page,
-                                          "has_next": len(tasks) > PAGE}))
+                                                 "has_next": len(tasks) > PAGE}))
 
 
 def _own_task(task_id: str) -> tuple[OpenTask, Case]:
@@ -207,8 +252,10 @@ def _own_task(task_id: str) -> tuple[OpenTask, Case]:
 
 
 @bp.get("/tasks/<task_id>")
+@operation(responses={200: ("task", "TaskDetail")}, errors=(404,))
 def get_task(task_id: str):
-    """One of my agency's open tasks, with its form and the case data this role may see."""
+    """Một việc, kèm biểu mẫu / one of my agency's open tasks, with its form and the case data this role
+    may see."""
     engine = _engine()
     t, case = _own_task(task_id)
     form = engine.form_for(t, case)
@@ -218,32 +265,39 @@ def get_task(task_id: str):
         audit.append(s, engine.now(), _user().username, "case.view_task", case_id=case.id, task_id=task_id,
                      detail={"via": "api"})
     body = dict(_task_dict(t, engine.now()), case_version=case.version, form=fields,
-                case=visible_data(engine.task_data(task_id, case), _user()))
+                case=visible_data(engine, engine.task_data(task_id, case), _user(), case))
     return jsonify(_SCHEMAS.TaskDetailSchema.dump(body))
 
 
 @bp.post("/tasks/<task_id>/claim")
+@operation(responses=STATUS, errors=(403, 404, 409))
 def claim(task_id: str):
+    """Nhận việc / claim a task of my agency."""
     _own_task(task_id)
     _engine().claim(task_id, _user().actor)
     return jsonify({"status": "claimed"})
 
 
 @bp.post("/tasks/<task_id>/release")
+@operation(responses=STATUS, errors=(403, 404, 409))
 def release(task_id: str):
+    """Trả việc / release a task I claimed."""
     _own_task(task_id)
     _engine().unclaim(task_id, _user().actor)
     return jsonify({"status": "released"})
 
 
 @bp.post("/tasks/<task_id>/complete")
+@operation(body="Complete", responses={200: ("the case after the step", "Case")}, errors=(400, 403, 404, 409, 422))
 def complete(task_id: str):
-    """Complete a task with its form data; 409 if someone else completed it or the case changed."""
+    """Hoàn thành việc / complete a task with its form data; 409 if someone else completed it or the
+    case changed."""
     body = _json_body()
     try:
         req = _SCHEMAS.CompleteSchema.load(body)
     except ValidationError as exc:
-        raise InvalidTaskData({k: v if isinstance(v, list) else [str(v)] for k, v in exc.messages.items()}) from None
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        raise InvalidTaskData({k: v if isinstance(v, list) else [str(v)] for k, v in messages.items()}) from None
     engine = _engine()
     try:
         case, tasks = engine.complete(task_id, req["data"], _user().actor, expected_version=req["case_version"])
@@ -261,12 +315,14 @@ def _scoped_case(case_id: str) -> tuple[Case | None, str | None]:
         raise NotFound("không tìm thấy hồ sơ / case not found") from None
     with engine.db.read() as s:
         case = s.get(Case, case_id)
-        return case, (case_scope(s, _user(), case, engine.now()) if case is not None else None)
+    return case, (case_scope(engine, _user(), case) if case is not None else None)
 
 
 @bp.get("/cases/<case_id>")
+@operation(responses={200: ("case", "Case")}, errors=(404,))
 def get_case(case_id: str):
-    """Case summary within this role's need-to-know; reads are audited. Out of scope looks like absent."""
+    """Tóm tắt hồ sơ / case summary within this role's need-to-know; reads are audited. Out of scope
+    looks like absent."""
     engine = _engine()
     case, scope = _scoped_case(case_id)
     with engine.db.write() as s:
@@ -278,8 +334,10 @@ def get_case(case_id: str):
 
 
 @bp.post("/cases/<case_id>/links")
+@operation(body="LinkRequest", responses={201: ("linked", "Linked")}, errors=(400, 403, 404, 422))
 def link_case(case_id: str):
-    """The commune officer links this case with another open case about the same child."""
+    """Liên kết hồ sơ / the commune officer links this case with another open case with the same
+    duplicate key (the same person, by the procedure's rule)."""
     body = _json_body()
     other = body.get("other_case_id")
     if not isinstance(other, str):
@@ -291,8 +349,8 @@ def link_case(case_id: str):
     if scope != "full" or _user().role != "commune_officer":
         return error(403, "forbidden", "only the commune officer links cases")
     if other not in {c.id for c in engine.open_cases_with_key(case.dedup_key, exclude=case.id)}:
-        raise InvalidTaskData({"other_case_id": ["không phải hồ sơ đang mở về cùng trẻ / not an open case "
-                                                 "about the same child"]})
+        raise InvalidTaskData({"other_case_id": ["không phải hồ sơ đang mở về cùng một người / not an open "
+                                                 "case about the same person"]})
     created = engine.link_cases(case.id, other, _user().actor)
     return jsonify({"linked": [c.reference for c in engine.linked_cases(case.id)], "created": created}), 201
 
@@ -302,15 +360,18 @@ def _case_response(case: Case, scope: str, with_data: bool = True, tasks: list |
     action costs one workflow load, not two."""
     engine = _engine()
     now = engine.now()
-    data = visible_data(engine.case_data(case.id), _user()) if with_data else {}
+    data = visible_data(engine, engine.case_data(case.id), _user(), case) if with_data else {}
     tasks = [_task_dict(t, now) for t in (engine.open_tasks(case.id) if tasks is None else tasks)]
     return jsonify(_SCHEMAS.CaseSchema.dump({"id": case.id, "reference": case.reference, "status": case.status,
-                                      "commune_code": case.commune_code, "received_at": case.received_at,
-                                      "version": case.version, "open_tasks": tasks, "data": data}))
+                                             "commune_code": case.commune_code, "received_at": case.received_at,
+                                             "version": case.version, "open_tasks": tasks, "data": data}))
 
 
 @bp.get("/openapi.json")
+@operation(public=True, responses={200: ("this document (OpenAPI 3)", {"type": "object"})})
 def openapi():
-    from webui.api.spec import build_spec
+    """Tài liệu OpenAPI / the OpenAPI document, generated from these routes."""
+    return jsonify(build_spec(current_app))
 
-    return jsonify(build_spec())
+
+from webui.api import docs  # noqa: E402,F401  (registers the interactive page /api/v1/docs)

@@ -10,8 +10,8 @@ from marshmallow import validate
 class ErrorSchema(Schema):
     error = fields.String(required=True, metadata={"description": "stable error code"})
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
-                         metadata={"description": "field name -> messages (422 only)"})
+    field_messages = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
+                                 metadata={"description": "field name -> messages (422 only)"})
 
 
 class TaskSchema(Schema):
@@ -75,3 +75,16 @@ class CreatedCaseSchema(Schema):
     existing_open_cases = fields.List(fields.String(), required=True,
                                       metadata={"description": "references of open cases about the same child "
                                                                "(offered for linking, never merged)"})
+
+
+class StatusSchema(Schema):
+    status = fields.String(required=True, metadata={"description": "claimed | released"})
+
+
+class LinkRequestSchema(Schema):
+    other_case_id = fields.String(required=True, metadata={"format": "uuid"})
+
+
+class LinkedSchema(Schema):
+    linked = fields.List(fields.String(), required=True, metadata={"description": "references of linked cases"})
+    created = fields.Boolean(required=True)
