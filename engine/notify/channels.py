@@ -34,11 +34,13 @@ TIMEOUT = 10.0
 
 
 class DeliveryError(Exception):
-    """A failed delivery; ``permanent`` ones are not retried."""
+    """A failed delivery; ``permanent`` ones are not retried; ``down``: the channel itself failed (the rest of
+    the batch is not tried, and waits for the retry)."""
 
-    def __init__(self, reason: str, permanent: bool = False):
+    def __init__(self, reason: str, permanent: bool = False, down: bool = False):
         super().__init__(reason)
         self.permanent = permanent
+        self.down = down
 
 
 @dataclass
@@ -75,25 +77,33 @@ class SmtpChannel:
 
     def _open(self) -> smtplib.SMTP:
         try:
-            if self.implicit_tls:
-                conn: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                                      context=self._context())
-            else:
-                conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            return self._connect()
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(f"SMTP authentication refused: {exc.smtp_code}", down=True) from None
+        except UnicodeError:
+            raise DeliveryError("SMTP user or password is not ASCII", down=True) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryError(f"SMTP unavailable: {exc}", down=True) from None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.implicit_tls:
+            conn: smtplib.SMTP = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                                  context=self._context())
+        else:
+            conn = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
+            conn.ehlo()
+            if not self.implicit_tls and self.tls != "off" and conn.has_extn("starttls"):
+                conn.starttls(context=self._context())
                 conn.ehlo()
-                if self.tls != "off" and conn.has_extn("starttls"):
-                    conn.starttls(context=self._context())
-                    conn.ehlo()
-                elif self.tls == "require":
-                    conn.close()
-                    raise DeliveryError("SMTP server does not offer STARTTLS")
+            elif not self.implicit_tls and self.tls == "require":
+                raise DeliveryError("SMTP server does not offer STARTTLS", down=True)
             if self.user:
                 conn.login(self.user, self.password or "")
             return conn
-        except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError(f"SMTP authentication refused: {exc.smtp_code}") from None
-        except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"SMTP unavailable: {exc}") from None
+        except BaseException:
+            conn.close()
+            raise
 
     def send(self, msg: Outgoing) -> None:
         if self._conn is None:
@@ -155,7 +165,7 @@ class WebhookChannel:
             permanent = 400 <= exc.code < 500 and exc.code not in (408, 429)
             raise DeliveryError(f"SMS gateway answered {exc.code}", permanent=permanent) from None
         except (OSError, ValueError) as exc:
-            raise DeliveryError(f"SMS gateway unavailable: {exc}") from None
+            raise DeliveryError(f"SMS gateway unavailable: {exc}", down=True) from None
 
     def close(self) -> None:
         pass

@@ -143,5 +143,4 @@ def insert_ignoring_duplicates(s: Session, rows: list[dict[str, Any]]) -> int:
         stmt = sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=["event_key", "user_id", "channel"])
     else:   # pragma: no cover - the two supported databases are above
         stmt = _TABLE.insert()
-    result = s.execute(stmt, rows)
-    return max(getattr(result, "rowcount", 0) or 0, 0)
+    return len(s.execute(stmt.returning(_TABLE.c.id), rows).all())   # the rows written (duplicates are not)

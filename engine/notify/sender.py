@@ -101,7 +101,7 @@ class Sender:
                     results.append((ids, None, False, attempts))
                 except channels_mod.DeliveryError as exc:
                     results.append((ids, str(exc), exc.permanent, attempts))
-                    if "unavailable" in str(exc):
+                    if exc.down:
                         down[first.channel] = str(exc)
         finally:
             for ch in self.channels.values():
