@@ -12,25 +12,22 @@ from flask import session as flask_session
 from flask import url_for
 from flask_babel import get_locale
 
-from engine.clock import SystemClock
-from engine.clock_settable import clock_from_env
-from engine.db import Database
 from engine.runtime import Engine
+from webui.compose import build_engine
 from webui.config import from_env
 from webui.extensions import babel
 from webui.extensions import csrf
 from webui.extensions import login_manager
 from webui.labels import field_labels
-from workflows import build_registry
 
 
 def create_app(overrides: dict | None = None, engine: Engine | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(from_env(overrides))
     if engine is None:
-        clock = clock_from_env() if app.config["BVTE_TEST_CLOCK"] else SystemClock()
-        engine = Engine(Database(app.config["DATABASE_URL"]), build_registry(), clock)
+        engine = build_engine(app.config["DATABASE_URL"], test_clock=app.config["BVTE_TEST_CLOCK"])
     app.extensions["bvte_engine"] = engine
+    _procedure_templates(app)
 
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", os.path.join(os.path.dirname(__file__), "translations"))
     babel.init_app(app, locale_selector=_select_locale)
@@ -45,8 +42,11 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     from webui import cases
     from webui import errors
     from webui import filters
+    from webui import guards
     from webui import inbox
     from webui import incidents
+    from webui import logging_config
+    from webui import ops
     from webui import processes
     from webui import reports
 
@@ -57,7 +57,10 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     app.register_blueprint(reports.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(incidents.bp)
+    ops.init_app(app)   # /health, /ready, /metrics and the request metrics
     errors.init_app(app)
+    guards.init_app(app)
+    logging_config.configure_if_unset()
     filters.init_app(app)
     if app.config["BVTE_TEST_CLOCK"]:
         from webui import testclock
@@ -74,10 +77,6 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
         if "text/html" in resp.content_type:
             resp.headers.setdefault("Cache-Control", "no-store")
         return resp
-
-    @app.get("/health")
-    def health():
-        return {"status": "ok"}
 
     @app.get("/")
     def index():
@@ -110,3 +109,14 @@ def get_engine() -> Engine:
     from flask import current_app
 
     return current_app.extensions["bvte_engine"]
+
+
+def _procedure_templates(app: Flask) -> None:
+    """Templates a procedure package ships (its reports, printables) are found after webui's own."""
+    import jinja2
+
+    from workflows import registry
+
+    dirs = [p.templates_dir for p in registry.procedures() if p.templates_dir and os.path.isdir(p.templates_dir)]
+    if dirs:
+        app.jinja_loader = jinja2.ChoiceLoader([app.jinja_loader, *(jinja2.FileSystemLoader(d) for d in dirs)])

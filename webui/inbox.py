@@ -70,7 +70,8 @@ def task(task_id: str):
     engine = _engine()
     ot, case = _task_or_404(task_id)
     if ot is None:
-        steps = [st for st in _done_steps(task_id)]
+        # who finished it is told only within the agency that held it (issue #18.10); others see absence
+        steps = [st for st in _done_steps(task_id) if st.agency_id == current_user.agency_id]
         if steps:
             flash(_("Nhiệm vụ này đã được %(user)s hoàn thành.", user=steps[0].user_name), "warning")
             return redirect(url_for("inbox.index"))
@@ -97,6 +98,8 @@ def task(task_id: str):
             flash(_("Nhiệm vụ không còn tồn tại (có thể người khác đã hoàn thành)."), "warning")
             return redirect(url_for("inbox.index"))
     data = engine.task_data(task_id, case)
+    if request.method == "GET" and getattr(form, "prefill", False):
+        values = {f.name: data[f.name] for f in form.fields if data.get(f.name) is not None}
     auditlog.record(engine, current_user.username, "case.view_task", case_id=case.id, task_id=task_id)
     proc = procedure_of(engine, case)
     config = proc.config if proc is not None else None

@@ -32,6 +32,9 @@ from workflows import registry
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 POLICY_ROLES = {"policy"}
+# an uploaded file is never rendered by the browser as a page: no sniffing, no scripts, no same-origin
+_XML_HEADERS = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'",
+                "Content-Disposition": "attachment"}
 
 
 def _engine():
@@ -153,7 +156,7 @@ def draft_file(draft_id: int, name: str):
     d = _draft(draft_id)
     if name not in d.files:
         abort(404)
-    return Response(d.files[name], mimetype="application/xml")
+    return Response(d.files[name], mimetype="application/xml", headers=_XML_HEADERS)
 
 
 @bp.post("/drafts/<int:draft_id>/files/<name>")
@@ -248,7 +251,7 @@ def download(version_id: int, name: str):
     if version is None or name not in version.files:
         abort(404)
     return Response(version.files[name], mimetype="application/xml",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={**_XML_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/diff")

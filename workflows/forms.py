@@ -44,11 +44,17 @@ def _message(vi: str, en: str) -> str:
     return f"{vi} / {en}"
 
 
+# bidirectional overrides and invisible marks: they make a name display as another (issue #18.10)
+INVISIBLE = frozenset(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C,
+                                       0xFEFF, 0x200B])
+
+
 def _no_control_chars(value: str) -> None:
     """NUL and other control characters (except tab and newlines) are refused: PostgreSQL cannot store
-    NUL in text, and invisible characters in a child's record only hide things."""
-    if any(ord(c) < 32 and c not in "\t\n\r" for c in value) or "\u202e" in value:
-        raise ValidationError(_message("Chứa ký tự điều khiển không hợp lệ", "Contains control characters"))
+    NUL in text, and invisible or direction-changing characters in a child's record only hide things."""
+    if any((ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 or c in INVISIBLE for c in value):
+        raise ValidationError(_message("Chứa ký tự điều khiển hoặc ký tự ẩn không hợp lệ",
+                                       "Contains control or invisible characters"))
 
 
 def _marshmallow_field(f: Field) -> mf.Field:
@@ -94,10 +100,13 @@ def _marshmallow_field(f: Field) -> mf.Field:
 class Form:
     """A task form. ``validate`` cleans submitted data for the engine."""
 
-    def __init__(self, title_vi: str, fields_: list[Field], form_no: str | None = None):
+    def __init__(self, title_vi: str, fields_: list[Field], form_no: str | None = None, prefill: bool = False):
         self.title_vi = title_vi
         self.fields = fields_
         self.form_no = form_no
+        # opened with the values the case already holds (e.g. a plan sent back for revision keeps its
+        # content and referrals; without this they would be submitted as empty)
+        self.prefill = prefill
         schema_cls = Schema.from_dict({f.name: _marshmallow_field(f) for f in fields_})
         self._schema = schema_cls(unknown=EXCLUDE)
 

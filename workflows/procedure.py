@@ -26,8 +26,13 @@ from workflows.forms import Form
 class Intake(Protocol):
     """How a case of the procedure is opened from a report (a form a person fills in, or an API body)."""
 
-    form: Form
-    roles: frozenset[str]          # agency types (user roles) that may open a case
+    @property
+    def form(self) -> Form: ...
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """Agency types (user roles) that may open a case."""
+        ...
 
     def open_case(self, engine: Any, data: dict, actor: Any,
                   idempotency: tuple[int, str, str] | None = None) -> Any:
@@ -37,7 +42,10 @@ class Intake(Protocol):
 class Indicators(Protocol):
     """The procedure's statutory report: figures for a province or commune over a period."""
 
-    template: str                  # Jinja template (in the package's templates/) that shows a report
+    @property
+    def template(self) -> str:
+        """Jinja template (in the package's templates/) that shows a report."""
+        ...
 
     def build(self, engine: Any, province: str, start: Any, end: Any, commune: str | None = None) -> Any: ...
 

@@ -136,7 +136,7 @@ def test_report_to_police_referral_through_the_ui(server, browser, sqlite_engine
     officer.submit()
 
     chairman.open_task("Phê duyệt kế hoạch")
-    chairman.page.check("input[name=plan_approved]")
+    chairman.page.select_option("#in-approval_decision", "approve")
     chairman.page.fill("#in-approval_notes", "Đồng ý")
     chairman.submit()
 

@@ -77,7 +77,7 @@ def test_complete_task_through_the_form(app, engine, as_user):
         "csrf_token": token(page), "harm_severity": "high", "abuser_access": "high", "care_obstacles": "high",
         "self_protection": "low", "serious_harm": "on", "assessment_notes": "Nguy hiểm <script>alert(1)</script>"})
     assert good.status_code == 302
-    assert [x.task_name for x in engine.open_tasks(case.id)] == ["emergency_decision"]
+    assert sorted(x.task_name for x in engine.open_tasks(case.id)) == ["emergency_decision", "police_crime_report"]
     # the same form posted again: told that it was completed, nothing changes
     again = client.post(f"/tasks/{t.id}", data={"csrf_token": token(page), "assessment_notes": "x"},
                         follow_redirects=True)
@@ -277,3 +277,24 @@ def test_break_glass_keeps_need_to_know(app, engine, as_user, clock):
     blocked = police.post("/break-glass", data={"csrf_token": token(page), "reference": case.reference,
                                                 "reason": reason})
     assert blocked.status_code == 422 and "quá nhiều lần" in blocked.get_data(as_text=True)
+
+
+def test_a_plan_sent_back_opens_with_its_content(app, engine, as_user):
+    """Issue #16.9: revising a rejected plan starts from the rejected plan and its referrals, so nothing is
+    dropped by resubmitting the form as it opens."""
+    from tests.support.samples import LOW
+    from tests.support.samples import complete
+
+    case = open_case(engine, dict(REPORT, urgency="non_emergency", abuse_forms=["neglect"]), as_user("tongdai111"))
+    officer, chairman = as_user("canbo.x01"), as_user("chutich.x01")
+    complete(engine, case.id, "initial_assessment", officer, **LOW)
+    complete(engine, case.id, "specific_assessment", officer)
+    complete(engine, case.id, "draft_plan", officer, plan_objectives="Trẻ đi học đều, an toàn ở nhà.",
+             refer_health=True, refer_legal_aid=True)
+    complete(engine, case.id, "approve_plan", chairman, approval_decision="revise", approval_notes="Bổ sung.")
+    client = app.test_client()
+    login(client, "canbo.x01")
+    html = client.get(f"/tasks/{open_task(engine, case.id, 'revise_plan').id}").get_data(as_text=True)
+    assert "Trẻ đi học đều, an toàn ở nhà." in html
+    assert re.search(r'name="refer_health" checked', html) and re.search(r'name="refer_legal_aid" checked', html)
+    assert not re.search(r'name="refer_police" checked', html)

@@ -200,7 +200,7 @@ FORMS: dict[str, Form] = {
         A("plan_measures", "Các biện pháp sau chỉnh sửa", "Measures after revision", required=True),
         *REFER_FLAGS,
         D("next_review_date", "Ngày rà soát dự kiến", "Planned review date"),
-    ], form_no="Mẫu 04"),
+    ], form_no="Mẫu 04", prefill=True),
     "approve_plan": Form("Phê duyệt kế hoạch", [
         C("approval_decision", "Quyết định của Chủ tịch", "Chairman's decision", [
             ("approve", "Phê duyệt kế hoạch", "Approve the plan"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from engine.errors import InvalidTaskData
 from engine.runtime import Actor
 from engine.runtime import Engine
 from workflows.child_protection.forms import INTAKE
@@ -16,6 +18,9 @@ PROCESS_ID = "child_protection_case"
 # who receives reports and records them: the commune (Luật Trẻ em Điều 51; NĐ 56 Điều 23.1), the hotline
 # (Tổng đài 111, NĐ 56 Điều 23.1) and the commune police, who also receive crime reports
 INTAKE_ROLES = frozenset({"commune_officer", "hotline", "commune_police"})
+# a report recorded late keeps its real receipt time (the 12 hours run from it), but not one from long ago:
+# the bound is the province's setting (the law is silent), 30 days by default
+RECEIVED_AT_MAX_AGE_DAYS = int(os.environ.get("BVTE_RECEIVED_AT_MAX_AGE_DAYS", "30"))
 SUMMARY_FIELDS = ("child_name", "child_sex", "child_age", "child_birth_date", "channel", "urgency", "abuse_forms",
                   "case_category", "special_circumstance_group")
 
@@ -33,6 +38,10 @@ def open_case(engine: Engine, report: dict, actor: Actor, idempotency: tuple[int
     """Validate a Mẫu 01 report and start a case from it. Returns the new ``Case``."""
     data = INTAKE.validate(report)
     received_at = dt.datetime.fromisoformat(data["received_at"]) if data.get("received_at") else None
+    oldest = engine.now() - dt.timedelta(days=RECEIVED_AT_MAX_AGE_DAYS)
+    if received_at is not None and received_at.tzinfo is not None and received_at < oldest:
+        raise InvalidTaskData({"received_at": [f"thời điểm tiếp nhận sớm hơn {RECEIVED_AT_MAX_AGE_DAYS} ngày trước / "
+                                               f"receipt more than {RECEIVED_AT_MAX_AGE_DAYS} days ago"]})
     if data.get("reporter_anonymous"):
         for name in ("reporter_name", "reporter_phone", "reporter_address"):
             data[name] = None
