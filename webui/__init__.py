@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     from webui import inbox
     from webui import incidents
     from webui import logging_config
+    from webui import notifications
     from webui import ops
     from webui import processes
     from webui import reports
@@ -57,6 +58,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     app.register_blueprint(reports.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(incidents.bp)
+    app.register_blueprint(notifications.bp)
     ops.init_app(app)   # /health, /ready, /metrics and the request metrics
     errors.init_app(app)
     guards.init_app(app)
