@@ -26,12 +26,20 @@ $(ASSETS): package.json package-lock.json
 	cp -r node_modules/bpmn-js/dist/assets/bpmn-font webui/static/vendor/bpmn-js/
 	touch $@
 
+SWAGGER := webui/static/vendor/swagger-ui/.stamp
+
+$(SWAGGER): $(ASSETS)
+	mkdir -p webui/static/vendor/swagger-ui
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+	  node_modules/swagger-ui-dist/LICENSE webui/static/vendor/swagger-ui/
+	touch $@
+
 MO := webui/translations/en/LC_MESSAGES/messages.mo
 
 $(MO): webui/translations/en/LC_MESSAGES/messages.po $(STAMP)
 	$(BIN)/pybabel compile -d webui/translations
 
-install: $(STAMP) $(ASSETS) $(MO)
+install: $(STAMP) $(ASSETS) $(SWAGGER) $(MO)
 
 db: install
 	$(BIN)/bvte db upgrade

@@ -33,10 +33,10 @@ HTTP_MESSAGES = {404: "Không tìm thấy trang hoặc hồ sơ.", 403: "Bạn k
 
 
 def json_error(status: int, code: str, message: str, fields: dict[str, list[str]] | None = None,
-               headers: dict[str, str] | None = None) -> tuple[Response, int, dict[str, str]]:
+               headers: dict[str, str] | None = None, **extra: Any) -> tuple[Response, int, dict[str, str]]:
     """The JSON error response: ``code`` is stable (for programs), ``message`` for people; ``fields``
-    maps a field name to its messages (422)."""
-    body: dict[str, Any] = {"error": code, "message": message}
+    maps a field name to its messages (422); ``extra`` adds members (e.g. a validator's ``problems``)."""
+    body: dict[str, Any] = {"error": code, "message": message, **extra}
     if fields:
         body["fields"] = fields
     return jsonify(body), status, dict(headers or {})

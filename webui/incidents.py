@@ -1,10 +1,9 @@
-"""The incidents page ("Sự cố"): cases that cannot move, for the operators (policy staff), with retry;
-and /metrics, their counts for monitoring."""
+"""The incidents page ("Sự cố"): cases that cannot move, for the operators (policy staff), with retry.
+Their counts for monitoring are in ``/metrics`` (``webui.ops``)."""
 
 from __future__ import annotations
 
 from flask import Blueprint
-from flask import Response
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -53,19 +52,3 @@ def retry(case_id: str):
         flash(_("Đã thử lại; hồ sơ đã chạy tiếp."), "success")
     return redirect(url_for("incidents.index"))
 
-
-@bp.get("/metrics")
-def metrics():
-    """Prometheus text format: open incidents by kind (no case data)."""
-    from prometheus_client import CollectorRegistry
-    from prometheus_client import Gauge
-    from prometheus_client import generate_latest
-
-    registry = CollectorRegistry()
-    gauge = Gauge("bvte_incidents", "Open cases that cannot move, by kind", ["kind"], registry=registry)
-    counts = {"failing": 0, "stalled": 0}
-    for inc in incidents.listing(_engine()):
-        counts[inc.kind] = counts.get(inc.kind, 0) + 1
-    for kind, n in counts.items():
-        gauge.labels(kind=kind).set(n)
-    return Response(generate_latest(registry), mimetype="text/plain; version=0.0.4")

@@ -42,29 +42,33 @@ def _value(v: object) -> str:
     return json.dumps(text, ensure_ascii=False) if (not text or any(c in text for c in ' "=\n')) else text
 
 
-def dict_config(level: str | None = None) -> dict:
-    """The configuration, for ``logging.config.dictConfig`` and gunicorn's ``logconfig_dict``."""
+def dict_config(level: str | None = None, gunicorn: bool = True) -> dict:
+    """The configuration, for ``logging.config.dictConfig`` and gunicorn's ``logconfig_dict`` (with
+    ``gunicorn``: its error log to stderr and access log to stdout, in the same form)."""
     level = (level or os.environ.get("BVTE_LOG_LEVEL") or "INFO").upper()
-    return {
+    config: dict[str, Any] = {
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"bvte": {"()": KeyValueFormatter}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "bvte", "stream": "ext://sys.stderr"},
                      "stdout": {"class": "logging.StreamHandler", "formatter": "bvte", "stream": "ext://sys.stdout"}},
         "root": {"level": level, "handlers": ["stderr"]},
-        "loggers": {
-            "gunicorn.error": {"level": level, "handlers": ["stderr"], "propagate": False},
-            "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False},
-        },
+        "loggers": {"alembic": {"level": "WARNING"}},   # not a line per /ready probe
     }
+    if gunicorn:
+        config["loggers"].update({
+            "gunicorn.error": {"level": level, "handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": ["stdout"], "propagate": False}})
+    return config
 
 
 def configure(level: str | None = None) -> None:
     """Configure this process's logging (the timer worker, the CLI, a server other than gunicorn)."""
-    logging.config.dictConfig(dict_config(level))
+    logging.config.dictConfig(dict_config(level, gunicorn=False))
 
 
 def configure_if_unset() -> None:
-    """Configure logging unless something already did (gunicorn with ``logconfig_dict``, a test runner)."""
+    """Configure the root logger unless something already did (gunicorn with ``webui.gunicorn_conf``, a
+    test runner); gunicorn's own loggers are left as its command line set them."""
     if not logging.getLogger().handlers:
         configure()

@@ -73,7 +73,10 @@ MATRIX = [
     ("GET", "/api/v1/cases/{case_x02}", lambda u: 200 if case_allowed(u, "X02") else 404),
     ("GET", "/api/v1/openapi.json", lambda u: 200),
     ("GET", "/incidents", lambda u: 200 if role(u) == "policy" else 403),
-    ("GET", "/metrics", lambda u: 200),
+    ("GET", "/metrics", lambda u: 200),          # the test client is a loopback client
+    ("GET", "/ready", lambda u: 503),            # public; this database was not built by the migrations
+    ("GET", "/api/v1/docs", lambda u: 200),
+    ("GET", "/api/v1/docs/init.js", lambda u: 200),
 ]
 # Routes exercised elsewhere with their own bodies (forms, uploads), listed so the coverage check is explicit.
 COVERED_ELSEWHERE = {"/cases/<case_id>/link", "/api/v1/cases/<case_id>/links", "/login", "/logout", "/static/<path:filename>", "/tasks/<task_id>", "/intake/<code>",
@@ -147,9 +150,12 @@ def test_anonymous(world, method, path, expect):
     app, ids, _ = world
     url = path.format(**ids)
     res = app.test_client().open(url, method=method)
-    public = {"/", "/health", "/api/v1/openapi.json", "/metrics"}   # /metrics: counts only, for a scraper
+    public = {"/", "/health", "/api/v1/openapi.json", "/api/v1/docs", "/api/v1/docs/init.js",
+              "/metrics"}   # /metrics: counts only, for a scraper on this host (or with its token)
     if path in public:
         assert res.status_code == 200
+    elif path == "/ready":
+        assert res.status_code == 503 and res.get_json()["status"] == "not_ready"
     elif path.startswith("/lang/"):
         assert res.status_code == 302
     elif path.startswith("/api/"):

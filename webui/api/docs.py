@@ -16,6 +16,7 @@ PAGE = """<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>BVTE API: tài liệu / documentation</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{css}">
 </head>
 <body>
