@@ -20,6 +20,7 @@ from engine import audit
 from engine.models import AuditEvent
 from engine.models import BreakGlass
 from engine.models import Case
+from engine.notify import outbox
 
 MAX_GRANTS = 3          # per user in 24 hours
 MAX_FAILURES = 5        # refused attempts per user in one hour
@@ -67,6 +68,8 @@ def grant(engine, user_id: int, username: str, case: Case, reason: str, hours: i
                          expires_at=now + dt.timedelta(hours=hours))
         s.add(row)
         audit.append(s, now, username, "case.break_glass", case_id=case.id, detail={"reason": reason, "hours": hours})
+        s.flush()   # the grant's id keys its notifications, written in this transaction
+        outbox.enqueue_break_glass(s, now, case, row.id, outbox.settings_for(s, engine.registry, case.process_version_id))
     return row
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from engine.models import Agency
 from engine.models import Case
 from engine.models import OpenTask
+from engine.models import ProcessVersion
 from engine.notify import messages
 from engine.notify import people
 from engine.notify.models import Notification
@@ -74,6 +75,12 @@ def overdue_event(task: OpenTask, settings: NotifySettings) -> Event:
     """A task past its limit (flagged by its escalation timer, or found by the reminder scan): the same key."""
     return Event(f"task:{task.id}:overdue", "overdue", task.agency_id, task.title,
                  settings.is_emergency(task.task_name, task.deadline_rule), f"/tasks/{task.id}", task.id, task.due_at)
+
+
+def settings_for(s: Session, registry: Any, process_version_id: int) -> NotifySettings:
+    """The notification settings of the procedure a process version belongs to."""
+    process_id = s.execute(select(ProcessVersion.process_id).where(ProcessVersion.id == process_version_id)).scalar()
+    return registry.config_for(process_id).notify if process_id else EMPTY
 
 
 def enqueue_break_glass(s: Session, now: dt.datetime, case: Case, grant_id: int, settings: NotifySettings) -> int:

@@ -146,3 +146,15 @@ def test_lead_times_in_hours_and_working_days():
     # two working days before Monday's end: from the start of Friday (the weekend is skipped)
     assert remind_at(monday_end, LeadTime(2, "working_days"), WorkCalendar()) == \
         dt.datetime(2026, 11, 20, 0, 0, tzinfo=VN_TZ)
+
+
+def test_a_break_glass_opening_tells_the_commune_officer_and_chairman(engine, as_user):
+    from engine import breakglass
+
+    case = _fresh_case(engine, as_user)
+    reader = as_user("baocao.tinh")
+    grant = breakglass.grant(engine, reader.user_id, reader.username, engine.get_case(case.id), "Trẻ gặp nguy", 2)
+    rows = [r for r in _rows(engine, case.id) if r["event_key"] == f"breakglass:{grant.id}"]
+    assert {(r["username"], r["channel"]) for r in rows} >= {("canbo.x01", "app"), ("chutich.x01", "app"),
+                                                             ("canbo.x01", "email"), ("chutich.x01", "email")}
+    assert all("Trẻ gặp nguy" not in r["body"] for r in rows)   # the reason stays in the log, not in messages
