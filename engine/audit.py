@@ -5,12 +5,19 @@ breaks the chain from that row on; ``verify`` finds the first break. The newest 
 ``audit_head``, whose row every appender locks (``SELECT … FOR UPDATE``; SQLite write transactions are
 exclusive anyway) to read the head and rewrites with its rows: appends are serialised, and rows cut off
 the end of the chain are found because the head no longer matches.
+
+Against someone who can write to the database (issue #18.6) the hash is an HMAC-SHA256 under a key kept
+outside it (``set_key``, from ``BVTE_AUDIT_KEY_FILE``): without the key no row can be forged or re-hashed.
+Rows written before a key was configured keep their plain SHA-256; once a keyed row appears every later row
+must be keyed. Cutting the chain's keyed tail is found by the checkpoints written outside the database
+(``engine.audit_anchor``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import cast
@@ -33,10 +40,30 @@ _SET_HEAD = update(_HEAD_TABLE).where(_HEAD_TABLE.c.id == 1)
 _INSERT = insert(_TABLE)
 
 
-def _digest(prev_hash: str, at: dt.datetime, actor: str, action: str, case_id, task_id, detail) -> str:
-    body = json.dumps([prev_hash, _norm(at), actor, action, case_id, task_id, detail],
-                      sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+_KEY: list[bytes | None] = [None]
+
+
+def set_key(key: bytes | None) -> None:
+    """The HMAC key of this process (``None``: plain SHA-256, for development and tests)."""
+    _KEY[0] = key
+
+
+def keyed() -> bool:
+    return _KEY[0] is not None
+
+
+def _body(prev_hash: str, at: dt.datetime, actor: str, action: str, case_id, task_id, detail) -> bytes:
+    return json.dumps([prev_hash, _norm(at), actor, action, case_id, task_id, detail],
+                      sort_keys=True, ensure_ascii=False, default=str, separators=(",", ":")).encode("utf-8")
+
+
+def _digest(prev_hash: str, at: dt.datetime, actor: str, action: str, case_id, task_id, detail,
+            key: bytes | None = None) -> str:
+    body = _body(prev_hash, at, actor, action, case_id, task_id, detail)
+    key = key if key is not None else _KEY[0]
+    if key is None:
+        return hashlib.sha256(body).hexdigest()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
 def _norm(at: dt.datetime) -> str:
@@ -91,16 +118,29 @@ def chain(session: Session, events: list[Event]) -> list[dict]:
 
 
 def verify(session: Session) -> list[str]:
-    """Problems found in the chain (empty when intact)."""
+    """Problems found in the chain (empty when intact). With a key configured, a row that matches only
+    its plain hash after the first keyed row was written without the key (forged or re-hashed)."""
     problems = []
     prev = GENESIS
+    key = _KEY[0]
+    keyed_seen = False
     for row in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
         if row.prev_hash != prev:
             problems.append(f"audit row {row.id}: previous-hash mismatch (a row before it was removed or altered)")
-        expected = _digest(row.prev_hash, row.at, row.actor, row.action, row.case_id, row.task_id, row.detail)
-        if expected != row.hash:
+        body = _body(row.prev_hash, row.at, row.actor, row.action, row.case_id, row.task_id, row.detail)
+        plain = hashlib.sha256(body).hexdigest() == row.hash
+        signed = key is not None and hmac.compare_digest(hmac.new(key, body, hashlib.sha256).hexdigest(), row.hash)
+        if signed:
+            keyed_seen = True
+        elif plain and keyed_seen:
+            problems.append(f"audit row {row.id}: not signed with the audit key although earlier rows are "
+                            f"(written or re-hashed without the key)")
+        elif not plain:
             problems.append(f"audit row {row.id}: content does not match its hash (row was edited)")
         prev = row.hash
+    if key is not None and prev != GENESIS and not keyed_seen:
+        problems.append("the newest audit rows are not signed with the audit key (the chain was re-hashed "
+                        "without it, or nothing was written since the key was configured)")
     head = session.execute(select(_HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == 1)).scalar()
     if head != prev:
         problems.append("audit head does not match the newest row (rows were removed from the end of the chain)")
