@@ -100,8 +100,8 @@ def bench_raw(cases: int) -> list[float]:
     from workflows import BPMN_DIR
 
     bundle = engine.validate(collect_bundle(os.path.join(BPMN_DIR, "child_protection_case.bpmn")))
-    engine._calendar_state = (WorkCalendar(), float("inf"))   # no database here: the public calendar
-    script_engine = engine._script_engine(engine.registry.config_for(bundle.main_id))
+    engine.calendars.hold(WorkCalendar())   # no database here: the public calendar
+    script_engine = engine.deployment.script_engine(engine.registry.config_for(bundle.main_id))
     per_action = []
     with using_clock(engine.clock):
         for _ in range(cases):

@@ -18,6 +18,11 @@ from typing import Protocol
 UTC = dt.timezone.utc
 
 
+def aware(instant: dt.datetime) -> dt.datetime:
+    """``instant`` with UTC as its zone when it has none (SQLite gives stored instants back naive)."""
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
 class Clock(Protocol):
     def now(self) -> dt.datetime:
         """The current instant, timezone-aware."""

@@ -12,7 +12,7 @@ from engine.models import OpenTask
 from engine.models import ProcessVersion
 from engine.models import Timer
 from engine.runtime import Engine
-from engine.runtime import _waiting_timers
+from engine.spiff import waiting_timers
 from engine.status import stall_problem
 
 
@@ -38,12 +38,12 @@ def check(engine: Engine, batch: int = 500) -> tuple[list[str], int]:
             checked += 1
             last_id = case.id
             try:
-                wf = engine._load(case, engine.loaded(versions[case.process_version_id]))
+                wf = engine.deployment.load(case, engine.loaded(versions[case.process_version_id]))
             except Exception as exc:
                 problems.append(f"{case.reference}: state does not load: {exc}")
                 continue
             ready = {str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-            waiting = {str(t.id) for t, _due, _att in _waiting_timers(wf)}
+            waiting = {str(t.id) for t, _due, _att in waiting_timers(wf)}
             have_tasks = open_rows.get(case.id, set())
             have_timers = timer_rows.get(case.id, set())
             if ready != have_tasks:

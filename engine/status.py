@@ -11,10 +11,10 @@ from __future__ import annotations
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.util.task import TaskState
 
-from engine.runtime import _all_tasks
-from engine.runtime import _ready_manual
-from engine.runtime import _waiting_timers
-from engine.runtime import task_key
+from engine.spiff import all_tasks
+from engine.spiff import ready_manual
+from engine.spiff import task_key
+from engine.spiff import waiting_timers
 
 
 def _kinds(definition) -> list[tuple[str, str]]:
@@ -29,7 +29,7 @@ def waiting_for(wf, timers: bool = False) -> list[dict]:
     """Every event the case waits on: ``{"kind": "message"|"signal"|…, "name", "element"}`` (timers only
     with ``timers=True``: they have their own list, with due instants)."""
     found = []
-    for task in _all_tasks(wf):
+    for task in all_tasks(wf):
         if task.state == TaskState.WAITING and isinstance(task.task_spec, CatchingEvent):
             for kind, name in _kinds(task.task_spec.event_definition):
                 if kind == "timer" and not timers:
@@ -42,11 +42,11 @@ def stall(wf, status: str) -> tuple[str, str] | None:
     """None when the case can move (or is closed); else (the elements it stopped at, a sentence)."""
     if status != "open" or wf.is_completed():
         return None
-    if _ready_manual(wf) or any(True for _ in _waiting_timers(wf)) or waiting_for(wf, timers=True):
+    if ready_manual(wf) or any(True for _ in waiting_timers(wf)) or waiting_for(wf, timers=True):
         return None
-    where = ([task_key(t) for t in _all_tasks(wf) if t.state == TaskState.READY]
-             or [task_key(t) for t in _all_tasks(wf) if t.state == TaskState.WAITING]
-             or [task_key(t) for t in _all_tasks(wf) if t.state == TaskState.STARTED] or ["?"])
+    where = ([task_key(t) for t in all_tasks(wf) if t.state == TaskState.READY]
+             or [task_key(t) for t in all_tasks(wf) if t.state == TaskState.WAITING]
+             or [task_key(t) for t in all_tasks(wf) if t.state == TaskState.STARTED] or ["?"])
     at = ", ".join(sorted(set(where)))
     return at, (f"hồ sơ không thể tiếp tục: không có nhiệm vụ, hẹn giờ hay sự kiện nào đang chờ (dừng ở {at}) / "
                 f"the case cannot move: no open task, timer or awaited event (stopped at {at})")
@@ -63,12 +63,12 @@ def describe(engine, case_ref: str) -> dict:
     waiting timers, awaited events, and ``problem`` (None, or why it cannot move)."""
     from sqlalchemy import select
 
+    from engine.clock import aware
     from engine.errors import NotFound
     from engine.models import Case
-    from engine.runtime import _aware
 
     def iso(instant):
-        return _aware(instant).isoformat() if instant is not None else None
+        return aware(instant).isoformat() if instant is not None else None
 
     with engine.db.read() as s:
         case = s.get(Case, case_ref) or s.execute(select(Case).where(Case.reference == case_ref)).scalar()

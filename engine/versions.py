@@ -14,13 +14,14 @@ from sqlalchemy import select
 
 from engine import audit
 from engine import serializer
+from engine import spiff
+from engine.context import Actor
 from engine.errors import Conflict
 from engine.errors import NotFound
 from engine.loader import BPMN
 from engine.loader import ParsedBundle
 from engine.models import Case
 from engine.models import ProcessVersion
-from engine.runtime import Actor
 from engine.runtime import Engine
 
 COMPARED_ATTRS = ("name", "attachedToRef", "calledElement", "sourceRef", "targetRef", "default", "cancelActivity")
@@ -106,11 +107,6 @@ def _missing_specs(state: dict, bundle: ParsedBundle) -> list[str]:
     return sorted(set(missing))
 
 
-def _repredict(wf) -> None:
-    for task in list(wf.get_tasks(state=TaskState.DEFINITE_MASK)):
-        task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
-
-
 def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Actor,
                   dry_run: bool = False) -> list[MoveResult]:
     """Move the open cases of one version to another where their tasks exist there; report the rest."""
@@ -126,7 +122,7 @@ def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Act
     results = []
     for case_id in case_ids:
         with engine.db.write() as s:
-            case = engine._case_for_update(s, case_id)
+            case = engine.cases.case_for_update(s, case_id)
             if case.process_version_id != from_version or case.status != "open":
                 continue
             state = json.loads(case.state)
@@ -141,8 +137,8 @@ def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Act
                 continue
             wf = serializer.restore_state(state, case.serializer_version, target.bundle.spec,
                                           target.bundle.subprocess_specs, target.script_engine)
-            _repredict(wf)
-            engine._store(s, case, wf, target, process_version_id=dst.id, events=[audit.Event(
+            spiff.repredict(wf)
+            engine.store.store(s, case, wf, target, process_version_id=dst.id, events=[audit.Event(
                 engine.now(), actor.label, "case.migrate", case.id,
                 detail={"from_version": src.version, "to_version": dst.version})])
             results.append(MoveResult(case.reference, case.id, True, "đã chuyển / moved"))

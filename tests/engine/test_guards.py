@@ -103,13 +103,13 @@ def test_due_reads_the_calendar_before_the_script_time_limit(sqlite_engine, monk
     import time
 
     case = open_case(sqlite_engine, dict(REPORT, urgency="non_emergency"), actor_for(sqlite_engine, "tongdai111"))
-    real = sqlite_engine.calendar
+    real = sqlite_engine.calendars.calendar
 
     def slow(session=None):
         time.sleep(1.2)
         return real(session)
-    monkeypatch.setattr(sqlite_engine, "calendar", slow)
-    sqlite_engine._calendar_state = (None, 0.0)
+    monkeypatch.setattr(sqlite_engine.calendars, "calendar", slow)
+    sqlite_engine.calendars.forget()
     clock.advance(dt.timedelta(minutes=5))
     task = open_task(sqlite_engine, case.id, "initial_assessment")
     sqlite_engine.complete_task(task.id, SAMPLES["initial_assessment"], actor_for(sqlite_engine, "canbo.x01"))

@@ -312,7 +312,7 @@ def test_a_case_changed_during_a_sweep_is_fired_once_by_the_next_sweep(engine, a
 
     case = open_case(engine, REPORT, as_user("tongdai111"))
     clock.advance(dt.timedelta(hours=13))
-    plans = engine._timer_plans
+    plans = engine.timers.plans
 
     def racing_plans(case_ids, now, skip):
         result = plans(case_ids, now, skip)
@@ -320,7 +320,7 @@ def test_a_case_changed_during_a_sweep_is_fired_once_by_the_next_sweep(engine, a
             s.execute(update(Case).where(Case.id == case.id).values(version=Case.version + 1))
         return result
 
-    monkeypatch.setattr(engine, "_timer_plans", racing_plans)
+    monkeypatch.setattr(engine.timers, "plans", racing_plans)
     assert engine.fire_due_timers() == 0
     with engine.db.read() as s:
         leases = list(s.execute(select(Timer.leased_by).where(Timer.case_id == case.id)).scalars())
@@ -336,10 +336,10 @@ def test_a_case_changed_during_a_sweep_is_fired_once_by_the_next_sweep(engine, a
 
 def test_a_colliding_case_reference_is_drawn_again(engine, as_user, monkeypatch):
     """24 random bits per commune per day can collide: the engine draws another reference, never a 500."""
-    import engine.runtime as runtime
+    import engine.cases as cases
 
-    real, fixed = runtime._reference, iter(["X01-261121-AAAAAA", "X01-261121-AAAAAA", "X01-261121-AAAAAA"])
-    monkeypatch.setattr(runtime, "_reference", lambda commune, now: next(fixed, None) or real(commune, now))
+    real, fixed = cases.new_reference, iter(["X01-261121-AAAAAA", "X01-261121-AAAAAA", "X01-261121-AAAAAA"])
+    monkeypatch.setattr(cases, "new_reference", lambda commune, now: next(fixed, None) or real(commune, now))
     first = open_case(engine, REPORT, as_user("tongdai111"))
     second = open_case(engine, REPORT, as_user("tongdai111"))
     assert first.reference == "X01-261121-AAAAAA" and second.reference not in (first.reference, None)

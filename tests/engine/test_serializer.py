@@ -81,7 +81,7 @@ def test_restore_matches_spiffworkflow_at_every_step_of_a_case(sqlite_engine):
     for name, user, extra in PATH:
         with eng.db.read() as s:
             row = s.get(Case, case.id)
-            states.append((row.state, eng._loaded_id(s, row.process_version_id)))
+            states.append((row.state, eng.deployment.loaded_id(s, row.process_version_id)))
         complete(eng, case.id, name, actor_for(eng, user), **extra)
     assert any('"subprocesses":{}' not in state for state, _ in states)    # call activities were entered
     for state, lv in states:
@@ -93,7 +93,7 @@ def test_restored_task_data_is_not_shared_with_the_parent(sqlite_engine):
     case = open_case(eng, dict(REPORT, urgency="non_emergency"), actor_for(eng, "tongdai111"))
     with eng.db.read() as s:
         row = s.get(Case, case.id)
-        wf = eng._load(row, eng._loaded_id(s, row.process_version_id))
+        wf = eng.deployment.load(row, eng.deployment.loaded_id(s, row.process_version_id))
     ready = next(t for t in _tasks(wf) if t.state == TaskState.READY and t.task_spec.manual)
     parent = ready.parent
     assert isinstance(parent.data["abuse_forms"], list)
@@ -158,7 +158,7 @@ def test_a_tree_deeper_than_a_thousand_still_finds_its_ready_task(sqlite_engine)
     eng.deploy(doc("deep", body), Actor("t"))
     case = eng.start_case("deep", {"n": 0}, Actor("t"), incident_commune="X01")
     assert [t.task_name for t in eng.open_tasks(case.id)] == ["then"]
-    wf = eng._load(eng.get_case(case.id), eng._version_of(case.process_version_id))
+    wf = eng.workflow(eng.get_case(case.id))
     depth, task = 0, wf.get_tasks(state=TaskState.READY, manual=True)[0]
     while task.parent is not None:
         depth, task = depth + 1, task.parent

@@ -24,13 +24,13 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
+from engine.cases import json_safe
 from engine.clock import FixedClock
 from engine.clock import using_clock
 from engine.db import Database
 from engine.models import User
 from engine.runtime import Actor
 from engine.runtime import Engine
-from engine.runtime import _json_safe
 from engine.runtime import task_key
 from workflows import build_registry
 
@@ -196,14 +196,14 @@ def _run(url, files, main_id, start_data, driver, max_actions):
         case_id = eng.start_case(main_id, start_data, Actor("harness"), incident_commune="X01", received_at=now).id
     eng = _fresh(url, now)
     case = eng.get_case(case_id)
-    lv = eng._version_of(case.process_version_id)
-    start_task = next(t for t in eng._load(case, lv).tasks.values() if t.task_spec.name == "Start")
+    lv = eng.deployment.version_of(case.process_version_id)
+    start_task = next(t for t in eng.deployment.load(case, lv).tasks.values() if t.task_spec.name == "Start")
     # the reference's scripts see the same helpers (now_iso, due) on a clock the harness moves
     ref_clock = FixedClock(now)
     helpers = Engine(Database(url), build_registry(), ref_clock)
     _LIVE_REF.append(helpers)
-    ref = Reference(files, main_id, helpers._script_engine(lv.config), driver.round_trip_every)
-    ref.start(_json_safe(dict(start_task.data)), now)
+    ref = Reference(files, main_id, helpers.deployment.script_engine(lv.config), driver.round_trip_every)
+    ref.start(json_safe(dict(start_task.data)), now)
     trace: list[str] = []
     waited_for: set[str] = set()
     for action in range(max_actions):
@@ -243,7 +243,7 @@ def _run(url, files, main_id, start_data, driver, max_actions):
         before = eng.task_data(task.id, case)
         data = driver.data_for(pick, before)
         form = eng.form_for(task, case)
-        clean = form.validate(data) if form is not None else _json_safe(dict(data))
+        clean = form.validate(data) if form is not None else json_safe(dict(data))
         actor = _actor(eng, task.agency_id)
         eng.complete_task(task.id, data, actor)
         match = [t for t in theirs if task_key(t) == pick and canon(t.data) == canon(before)][0]
@@ -255,7 +255,7 @@ def _run(url, files, main_id, start_data, driver, max_actions):
 
 
 def _end_data(eng: Engine, case) -> dict:
-    return eng._load(case, eng._version_of(case.process_version_id)).data
+    return eng.workflow(case).data
 
 
 def _aware(instant: dt.datetime) -> dt.datetime:

@@ -1,0 +1,185 @@
+"""The one place that walks a SpiffWorkflow state: its tasks, READY user tasks and waiting timers, restoring
+a case's state on its version and running it until only waits remain, and naming the element a failure
+happened at.
+
+Everything that reads SpiffWorkflow's task tree or its timer internals goes through here, so a SpiffWorkflow
+upgrade has one module to check (besides ``engine.serializer``, which saves and restores the state).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from engine import serializer
+from engine.clock import Clock
+from engine.clock import using_clock
+from engine.errors import EngineError
+from engine.errors import WorkflowFailure
+
+UTC = dt.timezone.utc
+MAX_EXTRA_PASSES = 8   # engine passes after a timer came due while stepping (guards against a loop)
+
+
+@dataclass
+class Stored:
+    """A case's rows in ``open_tasks`` and ``timers`` (ids; timers with due instant and guarded task)."""
+
+    tasks: set[str]
+    timers: dict[str, tuple[dt.datetime, str | None]]
+
+
+def task_key(task) -> str:
+    """The BPMN element id of a task (loop and multi-instance children share their parent's id)."""
+    return getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+
+
+def all_tasks(wf: BpmnWorkflow):
+    """Every task of the case, its subprocesses' included, in creation order: a flat scan of the task
+    dicts (``get_tasks`` walks the tree, resolving each parent by id; several times dearer)."""
+    yield from wf.tasks.values()
+    for sub in wf.subprocesses.values():
+        yield from sub.tasks.values()
+
+
+def ready_manual(wf: BpmnWorkflow) -> list:
+    """The case's READY user tasks: ``wf.get_tasks(state=READY, manual=True)``, same tasks, same order
+    (``engine.store`` takes the case's commune from the last of them)."""
+    return [t for t in serializer.ready_tasks(wf) if t.task_spec.manual]
+
+
+def stored_rows(wf: BpmnWorkflow) -> Stored:
+    """The open-task and timer rows a stored state has (what ``engine.store`` wrote for it)."""
+    return Stored({str(t.id) for t in ready_manual(wf)},
+                  {str(t.id): (due, attached) for t, due, attached in waiting_timers(wf)})
+
+
+def waiting_timers(wf: BpmnWorkflow):
+    """(timer task, due instant, guarded task id or None) for every waiting timer event."""
+    for task in all_tasks(wf):
+        if task.state != TaskState.WAITING:
+            continue
+        spec = task.task_spec
+        if not isinstance(spec, CatchingEvent) or not waits_on_timer(spec.event_definition):
+            continue
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict):
+            value = value.get("next")
+        if not value:
+            continue
+        try:
+            due = TimerEventDefinition.get_datetime(str(value))
+        except ValueError:
+            due = None
+        if due is None:
+            continue
+        attached = None
+        if task.parent is not None and isinstance(task.parent.task_spec, BoundaryEventSplit):
+            for sibling in task.parent.children:
+                if sibling is not task and not isinstance(sibling.task_spec, CatchingEvent):
+                    attached = str(sibling.id)
+        yield task, due.astimezone(UTC), attached
+
+
+def waits_on_timer(definition) -> bool:
+    """A timer, or a set of events one of which is a timer (an event-based gateway, a multiple event):
+    SpiffWorkflow keeps that timer's due instant in the task's ``event_value`` either way."""
+    if isinstance(definition, TimerEventDefinition):
+        return True
+    return any(isinstance(d, TimerEventDefinition) for d in getattr(definition, "event_definitions", ()))
+
+
+def describe(exc: Exception) -> str:
+    """One sentence for a failure inside a step, naming the BPMN element where SpiffWorkflow knows it."""
+    if isinstance(exc, serializer.StepLimitExceeded):
+        return f"{exc} (vòng lặp không dừng? / a loop that never ends?)"
+    task = getattr(exc, "task", None)
+    spec = getattr(task, "task_spec", None)
+    element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+    text = str(exc) if isinstance(exc, SpiffWorkflowException) else f"{type(exc).__name__}: {exc}"
+    return f"{element}: {text}" if element and element not in text else text
+
+
+def merged_data(wf: BpmnWorkflow) -> dict:
+    """The case's data merged in the order its tasks completed, then the workflow's own data."""
+    merged: dict = {}
+    for task in sorted((t for t in wf.tasks.values() if t.state == TaskState.COMPLETED),
+                       key=lambda t: t.last_state_change):
+        merged.update(task.data)
+    merged.update(wf.data)
+    return merged
+
+
+def new_workflow(bundle: Any, script_engine: Any, payload: dict) -> BpmnWorkflow:
+    """A fresh case on a parsed bundle, its start task given ``payload``."""
+    wf = serializer.Workflow(bundle.spec, bundle.subprocess_specs, script_engine=script_engine)
+    wf.get_next_task(state=TaskState.READY).data.update(payload)
+    return wf
+
+
+def ready_task(wf: BpmnWorkflow, task_id) -> Any | None:
+    """The task with this id if it is READY, else None."""
+    task = wf.get_task_from_id(task_id)
+    return task if task is not None and task.state == TaskState.READY else None
+
+
+def load(case: Any, bundle: Any, script_engine: Any, clock: Clock) -> BpmnWorkflow:
+    """Restore the case's stored state on its version's specs; a damaged or foreign state is refused."""
+    try:
+        with using_clock(clock):
+            return serializer.load_state(case.state, case.serializer_version, bundle.spec,
+                                         bundle.subprocess_specs, script_engine)
+    except Exception as exc:   # a damaged or foreign state: refuse clearly, never act on it
+        raise WorkflowFailure(f"hồ sơ {case.reference}: trạng thái không đọc được / case state does not "
+                              f"load: {type(exc).__name__}: {exc}") from None
+
+
+def run_task(task: Any, clock: Clock, step: str) -> None:
+    """Run one READY user task (the completion); any failure is a ``WorkflowFailure`` naming the step."""
+    try:
+        with using_clock(clock):   # timers reached by this completion start from the engine's now
+            task.run()
+    except EngineError:
+        raise
+    except Exception as exc:   # SpiffWorkflow's, a sandboxed script's, or anything else: never a 500
+        raise WorkflowFailure(f"quy trình lỗi ở bước {step} / process error at step "
+                              f"{step}: {describe(exc)}") from None
+
+
+def advance(wf: BpmnWorkflow, clock: Clock) -> None:
+    """Run the case's engine steps until only waits remain (capped per action); every failure is a
+    ``WorkflowFailure`` naming the element. The caller loads the work calendar first."""
+    wf.steps_left = serializer.MAX_ENGINE_STEPS
+    try:
+        with using_clock(clock):
+            wf.refresh_timers()
+            wf.do_engine_steps()
+            # do_engine_steps ends by refreshing timers: run on only if that made an event ready
+            for _ in range(MAX_EXTRA_PASSES):
+                if not any(t.state == TaskState.READY for t in wf.event_manager.tasks.values()):
+                    break
+                wf.do_engine_steps()
+    except EngineError:
+        raise
+    except Exception as exc:   # SpiffWorkflow's, a sandboxed script's, the step cap, anything else
+        raise WorkflowFailure(f"quy trình lỗi / process error: {describe(exc)}") from None
+
+
+def task_data(wf: BpmnWorkflow, task_id) -> dict:
+    """A copy of the data of the task with this id ({} when the state has no such task)."""
+    task = wf.get_task_from_id(task_id)
+    return dict(task.data) if task is not None else {}
+
+
+def repredict(wf: BpmnWorkflow) -> None:
+    """Predict the tasks ahead again from the specs the state was restored on (after a version move)."""
+    for task in list(wf.get_tasks(state=TaskState.DEFINITE_MASK)):
+        task.task_spec._predict(task, mask=TaskState.NOT_FINISHED_MASK)
