@@ -30,6 +30,7 @@ from webui.access import can_intake
 from webui.access import case_scope
 from webui.access import form_to_data
 from webui.access import visible_data
+from webui.labels import with_offset
 from workflows import registry
 
 bp = Blueprint("cases", __name__)
@@ -74,7 +75,7 @@ def intake(code: str):
     if len(intake_key) > 64:
         abort(400)
     if request.method == "POST":
-        values = form_to_data(request.form, form.fields)
+        values = with_offset(form_to_data(request.form, form.fields), form.fields)
         key = f"web-intake:{intake_key}"
         previous = engine.replay(current_user.id, key)
         if previous is not None:   # the same form sent twice (a double click, a resubmit): no second case
