@@ -40,6 +40,7 @@ from engine.models import Case
 from engine.models import CaseStep
 from engine.models import OpenTask
 from engine.models import Timer
+from engine.notify import outbox
 from engine.process import ProcessConfig
 from engine.routing import Router
 from engine.status import stall
@@ -197,13 +198,19 @@ class Store:
                                                             .where(Timer.case_id == case.id))})
         plan = self.plan(s, case, wf, lv, before, escalated or set(), bump=bump,
                          process_version_id=process_version_id)
+        commune_before = case.commune_code
         if not self.writer.write(s, plan, step, events or []):
             raise Conflict("hồ sơ vừa được người khác cập nhật / the case was changed by someone else")
+        outbox.enqueue_for_plan(s, self.ctx, plan, commune_before, lv.config.notify)   # same transaction
         note_stall(s, plan, self.ctx.now())
 
     def store_batch(self, s: Session, plans: list[Plan]) -> list[Plan]:
         """Write planned cases (each with its ``events``) in the caller's transaction; the plans written."""
-        return self.writer.write_batch(s, plans)
+        communes = {p.case.id: p.case.commune_code for p in plans}
+        applied = self.writer.write_batch(s, plans)
+        for p in applied:   # their notifications, in the same transaction
+            outbox.enqueue_for_plan(s, self.ctx, p, communes[p.case.id])
+        return applied
 
     def plan(self, s: Session, case: Case, wf: BpmnWorkflow, lv: LoadedVersion, before: spiff.Stored,
              escalated: set[str], *, bump: bool = True, process_version_id: int | None = None) -> Plan:

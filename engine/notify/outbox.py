@@ -71,6 +71,20 @@ def enqueue_for_changes(s: Session, now: dt.datetime, case: Case, new_tasks: Ite
     return enqueue(s, now, case, events)
 
 
+def enqueue_for_plan(s: Session, ctx: Any, plan: Any, commune_before: str | None,
+                     settings: NotifySettings | None = None) -> int:
+    """``enqueue_for_changes`` for a written ``engine.store.Plan`` (its case already holds the new values).
+    Costs nothing for a write that opens no task, flags none and hands nothing over."""
+    case = plan.case
+    handed = commune_before if commune_before and commune_before != case.commune_code else None
+    if not plan.new_tasks and not plan.escalate and handed is None:
+        return 0
+    if settings is None:
+        settings = settings_for(s, ctx.registry, case.process_version_id)
+    return enqueue_for_changes(s, ctx.now(), case, plan.new_tasks, plan.escalate, handed, settings,
+                               ctx.registry.default_agency)
+
+
 def overdue_event(task: OpenTask, settings: NotifySettings) -> Event:
     """A task past its limit (flagged by its escalation timer, or found by the reminder scan): the same key."""
     return Event(f"task:{task.id}:overdue", "overdue", task.agency_id, task.title,
