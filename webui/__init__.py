@@ -121,4 +121,5 @@ def _procedure_templates(app: Flask) -> None:
 
     dirs = [p.templates_dir for p in registry.procedures() if p.templates_dir and os.path.isdir(p.templates_dir)]
     if dirs:
-        app.jinja_loader = jinja2.ChoiceLoader([app.jinja_loader, *(jinja2.FileSystemLoader(d) for d in dirs)])
+        own: list[jinja2.BaseLoader] = [app.jinja_loader] if app.jinja_loader is not None else []
+        app.jinja_loader = jinja2.ChoiceLoader([*own, *(jinja2.FileSystemLoader(d) for d in dirs)])
