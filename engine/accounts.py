@@ -1,12 +1,20 @@
-"""Users and passwords (argon2id). No Flask here: the web layer wraps ``User`` for its sessions."""
+"""Users, passwords (argon2id), logins and API tokens. No Flask here: the web layer wraps a ``UserRecord``
+for its sessions, and holds no SQL of its own."""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
+from sqlalchemy import bindparam
+from sqlalchemy import select
+
+from engine.models import Agency
+from engine.models import ApiToken
+from engine.models import User
 
 _hasher = PasswordHasher()
 # A real hash to verify against when the user does not exist, so timing does not reveal usernames.
@@ -35,12 +43,8 @@ def create_api_token(engine, username: str, name: str) -> str:
     """Issue a bearer token acting as ``username``; only its SHA-256 is stored. Returns the token once."""
     import secrets
 
-    from sqlalchemy import select
-
     from engine import audit
     from engine.errors import NotFound
-    from engine.models import ApiToken
-    from engine.models import User
 
     token = "bvte_" + secrets.token_urlsafe(32)
     with engine.db.write() as s:
@@ -55,10 +59,6 @@ def create_api_token(engine, username: str, name: str) -> str:
 
 def list_api_tokens(engine) -> list[dict]:
     """Every API token (never the token itself): id, name, user, created, revoked."""
-    from sqlalchemy import select
-
-    from engine.models import ApiToken
-    from engine.models import User
 
     with engine.db.read() as s:
         rows = s.execute(select(ApiToken.id, ApiToken.name, User.username, ApiToken.created_at, ApiToken.revoked)
@@ -70,7 +70,6 @@ def revoke_api_token(engine, token_id: int, actor: str = "admin") -> bool:
     """Revoke a token at once (the next request with it is refused). False if it was revoked already."""
     from engine import audit
     from engine.errors import NotFound
-    from engine.models import ApiToken
 
     with engine.db.write() as s:
         token = s.get(ApiToken, token_id, with_for_update=True)
@@ -85,11 +84,76 @@ def revoke_api_token(engine, token_id: int, actor: str = "admin") -> bool:
 
 def active_actor(engine, username: str):
     """The ``Actor`` of an active user (as the web layer builds it after login), or None."""
-    from sqlalchemy import select
-
-    from engine.models import User
-    from engine.runtime import Actor
+    from engine.context import Actor
 
     with engine.db.read() as s:
         user = s.execute(select(User).where(User.username == username, User.active.is_(True))).scalar()
     return Actor(user.username, user.id, user.agency_id, user.role) if user is not None else None
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """An active user with their agency, as a session or an API request needs them."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    agency_id: int | None
+    agency_name: str | None
+    agency_type: str | None
+    commune_code: str | None
+    province_code: str | None
+
+
+# an active user with their agency (one query per request)
+_USER_COLUMNS = select(User.id, User.username, User.full_name, User.role, User.agency_id,
+                       Agency.name.label("agency_name"), Agency.agency_type, Agency.commune_code,
+                       Agency.province_code).outerjoin(Agency, Agency.id == User.agency_id)
+_USER = _USER_COLUMNS.where(User.id == bindparam("user_id"), User.active.is_(True))
+_TOKEN_USER = (_USER_COLUMNS.join(ApiToken, ApiToken.user_id == User.id)
+               .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False),
+                      User.active.is_(True)))
+
+
+def _record(row) -> UserRecord | None:
+    return UserRecord(**row._mapping) if row is not None else None
+
+
+def active_user(engine, user_id: int) -> UserRecord | None:
+    """The active user with this id and their agency (one query on a bare connection), or None."""
+    return _record(engine.db.first(_USER, {"user_id": user_id}))
+
+
+def token_user(engine, stored_hash: str) -> UserRecord | None:
+    """The active user an unrevoked API token (by its ``token_hash``) belongs to, or None (one query)."""
+    return _record(engine.db.first(_TOKEN_USER, {"token_hash": stored_hash}))
+
+
+@dataclass(frozen=True)
+class Login:
+    user_id: int
+    username: str
+
+
+def authenticate(engine, username: str, password: str) -> Login | None:
+    """The active user whose password this is, or None. An unknown username still costs one argon2
+    verification, so the time taken does not reveal which usernames exist."""
+    with engine.db.read() as s:
+        user = s.execute(select(User).where(User.username == username)).scalar()
+    if user is not None and user.active and check_password(user.password_hash, password):
+        return Login(user.id, user.username)
+    if user is None:
+        check_password(None, password)
+    return None
+
+
+def record_login(engine, username: str, ip: str | None, succeeded: bool) -> None:
+    """Audit a login (``auth.login``) or a failed attempt (``auth.login_failed``, "?" for no username)."""
+    from engine import audit
+
+    with engine.db.write() as s:
+        if succeeded:
+            audit.append(s, engine.now(), username, "auth.login", detail={"ip": ip})
+        else:
+            audit.append(s, engine.now(), username or "?", "auth.login_failed", detail={"ip": ip})

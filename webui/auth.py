@@ -18,15 +18,9 @@ from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
-from sqlalchemy import bindparam
-from sqlalchemy import select
 
-from engine import audit
-from engine.accounts import check_password
-from engine.models import Agency
-from engine.models import ApiToken
-from engine.models import User
-from engine.runtime import Actor
+from engine import accounts
+from engine.context import Actor
 from webui.extensions import login_manager
 from workflows.agencies import AGENCY_TYPES
 
@@ -66,10 +60,10 @@ class LoginUser:
 def load_login_user(user_id: int) -> LoginUser | None:
     from webui import get_engine
 
-    return _login_user(get_engine().db.first(_USER, {"user_id": user_id}))
+    return _login_user(accounts.active_user(get_engine(), user_id))
 
 
-def _login_user(row) -> LoginUser | None:
+def _login_user(row: accounts.UserRecord | None) -> LoginUser | None:
     if row is None:
         return None
     return LoginUser(row.id, row.username, row.full_name, row.role, row.agency_id, row.agency_name or "",
@@ -80,17 +74,7 @@ def load_token_user(token_hash: str) -> LoginUser | None:
     """The active user an unrevoked API token belongs to (one query: token, user and agency)."""
     from webui import get_engine
 
-    return _login_user(get_engine().db.first(_TOKEN_USER, {"token_hash": token_hash}))
-
-
-# an active user with their agency (one query per request)
-_USER_COLUMNS = select(User.id, User.username, User.full_name, User.role, User.agency_id,
-                       Agency.name.label("agency_name"), Agency.agency_type, Agency.commune_code,
-                       Agency.province_code).outerjoin(Agency, Agency.id == User.agency_id)
-_USER = _USER_COLUMNS.where(User.id == bindparam("user_id"), User.active.is_(True))
-_TOKEN_USER = (_USER_COLUMNS.join(ApiToken, ApiToken.user_id == User.id)
-               .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False),
-                      User.active.is_(True)))
+    return _login_user(accounts.token_user(get_engine(), token_hash))
 
 
 @login_manager.user_loader
@@ -146,24 +130,20 @@ def login():
             error = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút."
             status = 429
         else:
-            with engine.db.read() as s:
-                user = s.execute(select(User).where(User.username == username)).scalar()
-            if user is not None and user.active and check_password(user.password_hash, password):
+            found = accounts.authenticate(engine, username, password)
+            if found is not None:
                 for k in keys:
                     _throttle().clear(k)
                 session.permanent = True   # expires after PERMANENT_SESSION_LIFETIME without a request
-                login_user(load_login_user(user.id))
-                with engine.db.write() as s:
-                    audit.append(s, engine.now(), user.username, "auth.login", detail={"ip": request.remote_addr})
+                login_user(load_login_user(found.user_id))
+                accounts.record_login(engine, found.username, request.remote_addr, succeeded=True)
                 target = request.args.get("next") or ""
                 if not target.startswith("/") or target.startswith("//"):
                     target = url_for("inbox.index")
                 return redirect(target)
-            check_password(None, password) if user is None else None
             for k in keys:
                 _throttle().fail(k)
-            with engine.db.write() as s:
-                audit.append(s, engine.now(), username or "?", "auth.login_failed", detail={"ip": request.remote_addr})
+            accounts.record_login(engine, username, request.remote_addr, succeeded=False)
             error = "Tên đăng nhập hoặc mật khẩu không đúng."
             status = 401
     return render_template("auth/login.html", error=error), status

@@ -1,0 +1,5 @@
+"""``python -m webui.cli``: the ``bvte`` command."""
+
+from webui.cli import main
+
+main()
