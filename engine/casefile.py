@@ -83,3 +83,17 @@ def element_names(bundle) -> dict[str, str]:
             if ident and name:
                 out.setdefault(ident, " ".join(name.split()))
     return out
+
+
+def completed_data(engine, case_id: str) -> dict[str, dict]:
+    """task id -> the data entered when that task was completed (from the audit trail, oldest first)."""
+    from engine.models import AuditEvent
+
+    with engine.db.read() as s:
+        rows = s.execute(select(AuditEvent.task_id, AuditEvent.detail).where(
+            AuditEvent.case_id == case_id, AuditEvent.action == "task.complete").order_by(AuditEvent.id)).all()
+    out: dict[str, dict] = {}
+    for task_id, detail in rows:
+        if task_id and isinstance(detail, dict) and isinstance(detail.get("data"), dict):
+            out[task_id] = detail["data"]
+    return out

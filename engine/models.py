@@ -334,3 +334,4 @@ class CaseLink(Base):
 
 
 import engine.notify.models  # noqa: E402,F401  (the notification tables join the metadata)
+import engine.attachments  # noqa: E402,F401  (the attachments table joins the metadata; migration 0013)

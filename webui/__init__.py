@@ -38,6 +38,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     csrf.init_app(app)
 
     from webui import api
+    from webui import attachments
     from webui import auth
     from webui import cases
     from webui import errors
@@ -53,6 +54,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(attachments.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(reports.bp)

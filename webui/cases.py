@@ -9,6 +9,7 @@ from flask import Blueprint
 from flask import abort
 from flask import flash
 from flask import jsonify
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -24,6 +25,7 @@ from engine import lookups
 from engine.errors import InvalidTaskData
 from engine.loader import BPMN
 from webui import access
+from webui import casefile_view
 from webui.access import BREAK_GLASS_HOURS
 from webui.access import BREAK_GLASS_ROLES
 from webui.access import can_intake
@@ -137,6 +139,8 @@ def _case_in_scope(case_id: str) -> tuple[Any, str]:
     if case is None or scope is None:
         auditlog.record(engine, current_user.username, "case.view_denied", case_id=case_id,
                         detail={"ip": request.remote_addr, "path": request.path})
+        if current_user.role in BREAK_GLASS_ROLES:   # the same page for absent and out of scope
+            abort(make_response(render_template("cases/not_found.html"), 404))
         abort(404)   # denial looks like absence
     return case, scope
 
@@ -147,18 +151,15 @@ def show(case_id: str):
     engine = _engine()
     case, scope = _case_in_scope(case_id)
     data = visible_data(engine, engine.case_data(case_id), current_user, case, scope)
-    grants = breakglass.grants_for_case(engine, case_id)
     proc = access.procedure_of(engine, case)
     linked = engine.linked_cases(case_id)
     candidates = [] if scope != "full" else [
         c for c in engine.open_cases_with_key(case.dedup_key, exclude=case.id) if c.id not in {x.id for x in linked}]
-    steps = engine.steps(case_id)
-    tasks = engine.open_tasks(case_id)
-    timers = engine.waiting_timers(case_id)
     auditlog.record(engine, current_user.username, "case.view", case_id=case_id,
                     detail={"scope": scope, "fields": sorted(data)})
-    return render_template("cases/show.html", case=case, data=data, steps=steps, tasks=tasks, timers=timers,
-                           scope=scope, grants=grants, linked=linked, candidates=candidates, procedure=proc)
+    return render_template("cases/show.html", case=case, data=data, scope=scope, linked=linked,
+                           candidates=candidates, procedure=proc,
+                           **casefile_view.context(engine, case, proc, scope, current_user))
 
 
 @bp.post("/cases/<case_id>/link")
@@ -196,13 +197,14 @@ def diagram(case_id: str):
 
 def highlight_ids(bundle, task_names: list[str]) -> list[str]:
     """Element ids of the main process: the task itself, or the call activity that runs it."""
-    main_ids, owner = set(), {}
+    main_ids: set[str] = set()
+    owner: dict[str, str] = {}
     for _pid, el in bundle.elements("userTask"):
         if _pid == bundle.main_id:
             main_ids.add(el.get("id"))
         else:
             owner[el.get("id")] = _pid
-    callers = {}
+    callers: dict[str, list[str]] = {}
     for pid, call in bundle.elements("callActivity"):
         if pid == bundle.main_id:
             callers.setdefault(call.get("calledElement"), []).append(call.get("id"))
@@ -213,25 +215,6 @@ def highlight_ids(bundle, task_names: list[str]) -> list[str]:
         else:
             out.extend(callers.get(owner.get(name), []))
     return sorted(set(out))
-
-
-@bp.get("/cases/<case_id>/print/<form_id>")
-@login_required
-def print_form(case_id: str, form_id: str):
-    """A printable form of the case's procedure, filled with the case data this role may see."""
-    engine = _engine()
-    case, scope = _case_in_scope(case_id)
-    proc = access.procedure_of(engine, case)
-    printable = proc.printable(form_id) if proc is not None else None
-    form = proc.form_of(printable.task) if proc is not None and printable is not None else None
-    if printable is None or form is None:
-        abort(404)
-    data = visible_data(engine, engine.case_data(case_id), current_user, case, scope)
-    auditlog.record(engine, current_user.username, "case.print", case_id=case_id,
-                    detail={"form": form_id, "scope": scope})
-    rows = [(f, data.get(f.name)) for f in form.fields if f.name in data]
-    return render_template(printable.template, case=case, printable=printable, rows=rows,
-                           commune=lookups.commune(engine, case.commune_code), printables=proc.printables)
 
 
 @bp.route("/break-glass", methods=["GET", "POST"])
@@ -274,3 +257,6 @@ def break_glass_log():
         abort(403)
     auditlog.record(engine, current_user.username, "break_glass.log_view", detail={"shown": len(rows)})
     return render_template("cases/break_glass_log.html", rows=rows)
+
+
+from webui import case_actions  # noqa: E402,F401  (reopening a step and the printouts: routes of this blueprint)

@@ -174,6 +174,7 @@ def task(task_id: str):
     return render_template("inbox/task.html", task=ot, case=case, form=form, errors=errors, values=values,
                            summary=visible_data(engine, data, current_user, case), rule=rule,
                            commune_name=place.name if place is not None else None, may_attach=True, communes=lookups.communes(engine),
+                           commune_names={c.code: c.name for c in lookups.communes(engine)},
                            help=proc.help.get(ot.task_name) if proc is not None else None), status
 
 

@@ -15,7 +15,7 @@
       });
     })
     .catch(function (err) {
-      el.textContent = 'Không hiển thị được sơ đồ: ' + err.message;
+      el.textContent = (el.dataset.error || 'Không hiển thị được sơ đồ') + ': ' + err.message;
       el.dataset.rendered = 'error';
     });
 })();
