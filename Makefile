@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-test.txt 2>/dev/null | sha1sum | cut -c1-10)
 
-.PHONY: run test test-dates faketime install db seed lint bench bench-quick bench-throughput clean browser soak
+.PHONY: run test test-dates faketime install db seed lint bench bench-quick bench-throughput clean browser fonts soak
 
 $(STAMP): pyproject.toml requirements-test.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -47,18 +47,24 @@ db: install
 seed: db
 	$(BIN)/bvte seed-demo
 
-run: seed
+run: seed fonts
 	$(BIN)/bvte serve --host 127.0.0.1 --port 5000
 
 lint: install
 	$(BIN)/ruff check engine workflows webui tests features tools bench conftest.py
 	$(BIN)/mypy engine workflows
 
+# the printouts' PDF (WeasyPrint) needs Pango and serif fonts with every Vietnamese letter
+fonts:
+	@test -d /usr/share/fonts/truetype/liberation2 -a -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf || { \
+	  echo "installing Debian's fonts for the PDF printouts"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+
 browser:
 	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser
+test: install browser fonts
 	$(BIN)/bvte db upgrade
 	$(BIN)/ruff check engine workflows webui tests features tools bench conftest.py
 	$(BIN)/mypy engine workflows
