@@ -123,13 +123,18 @@ class Sender:
 
     def record(self, results: list[tuple[list[int], str | None, bool, int]], token: str, now: dt.datetime) -> None:
         """Each result, only on rows this worker still leases."""
+        sent = [(i, attempts) for ids, error, _, attempts in results if error is None for i in ids]
         with self.engine.db.write() as s:
+            for attempts in sorted({a for _, a in sent}):   # one statement per attempt count (mostly one)
+                s.execute(update(_T).where(_T.c.id.in_([i for i, a in sent if a == attempts]),
+                                           _T.c.leased_by == token)
+                          .values(status="sent", sent_at=now, attempts=attempts, last_error=None, leased_by=None,
+                                  leased_until=None))
             for ids, error, permanent, attempts in results:
                 mine = update(_T).where(_T.c.id.in_(ids), _T.c.leased_by == token)
                 if error is None:
-                    s.execute(mine.values(status="sent", sent_at=now, attempts=attempts, last_error=None,
-                                          leased_by=None, leased_until=None))
-                elif permanent or attempts >= MAX_ATTEMPTS:
+                    continue
+                if permanent or attempts >= MAX_ATTEMPTS:
                     s.execute(mine.values(status="failed", attempts=attempts, last_error=error[:1000],
                                           leased_by=None, leased_until=None))
                 else:

@@ -1,6 +1,6 @@
 """The ``bvte`` command line. Every failure exits non-zero with a sentence, never a traceback.
 
-One module per command group (``db``, ``processes``, ``cases``, ``tasks``, ``time_limits``, ``timers``,
+One module per command group (``db``, ``processes``, ``cases``, ``tasks``, ``time_limits``, ``timers``, ``notify``,
 ``check``, ``tokens``, ``reports``, ``serve``); this root group gathers them. Commands build their engine
 with ``make_engine`` (``webui.compose.build_engine``, the one composition root) and hold no SQL: they call
 the engine's and the procedures' service functions.
@@ -29,6 +29,7 @@ def _register() -> None:
     from webui.cli import cases
     from webui.cli import check
     from webui.cli import db
+    from webui.cli import notify
     from webui.cli import processes
     from webui.cli import reports
     from webui.cli import serve
@@ -37,7 +38,7 @@ def _register() -> None:
     from webui.cli import timers
     from webui.cli import tokens
 
-    for module in (db, processes, cases, tasks, time_limits, timers, check, tokens, reports, serve):
+    for module in (db, processes, cases, tasks, time_limits, timers, check, tokens, reports, notify, serve):
         for command in module.COMMANDS:
             main.add_command(command)
 

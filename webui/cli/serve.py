@@ -1,4 +1,4 @@
-"""``bvte serve``: gunicorn and the timer worker beside it, stopped together."""
+"""``bvte serve``: gunicorn, the timer worker and the notification sender beside it, stopped together."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import time
 import click
 
 TIMER_WORKER = [sys.executable, "-m", "webui.cli", "timers", "run"]
+NOTIFY_WORKER = [sys.executable, "-m", "webui.cli", "notify", "run"]
 
 
 @click.command("serve")
@@ -17,7 +18,8 @@ TIMER_WORKER = [sys.executable, "-m", "webui.cli", "timers", "run"]
 @click.option("--port", default=5000, type=int, show_default=True)
 @click.option("--workers", default=2, type=int, show_default=True)
 @click.option("--timers/--no-timers", default=True, help="also run the timer worker")
-def serve_cmd(host, port, workers, timers):
+@click.option("--notify/--no-notify", default=True, help="also run the notification sender (bvte notify run)")
+def serve_cmd(host, port, workers, timers, notify):
     """Serve the web UI with gunicorn (and the timer worker beside it, restarted if it ever exits).
 
     SIGTERM or SIGINT stops gunicorn and the timer worker before ``serve`` exits: nothing is left running.
@@ -26,6 +28,7 @@ def serve_cmd(host, port, workers, timers):
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
                                "--access-logfile", "-", "webui.wsgi:app"])
     worker = subprocess.Popen(TIMER_WORKER) if timers else None
+    sender = subprocess.Popen(NOTIFY_WORKER) if notify else None
 
     def _stop(*_):
         stopping["flag"] = True
@@ -38,12 +41,16 @@ def serve_cmd(host, port, workers, timers):
                 click.echo(f"timer worker exited ({worker.returncode}); restarting it", err=True)
                 time.sleep(1)
                 worker = subprocess.Popen(TIMER_WORKER)
+            if sender is not None and sender.poll() is not None:
+                click.echo(f"notification sender exited ({sender.returncode}); restarting it", err=True)
+                time.sleep(1)
+                sender = subprocess.Popen(NOTIFY_WORKER)
             time.sleep(0.3)
     finally:
-        for proc in (server, worker):
+        for proc in (server, worker, sender):
             if proc is not None and proc.poll() is None:
                 proc.terminate()
-        for proc in (server, worker):
+        for proc in (server, worker, sender):
             if proc is None:
                 continue
             try:
