@@ -62,6 +62,7 @@ def test_delivery_status_for_the_commune_officer_and_the_operators(app, engine, 
     case = _fresh_case(engine, as_user)
     _enqueue(engine, case.id)
     officer = _logged_in(app, "canbo.x01")
+    assert f"/notifications/case/{case.id}" in officer.get(f"/cases/{case.id}").get_data(as_text=True)
     page = officer.get(f"/notifications/case/{case.id}").get_data(as_text=True)
     assert "Đang chờ gửi" in page and "canbo.x01" in page
     assert _logged_in(app, "canbo.x02").get(f"/notifications/case/{case.id}").status_code == 404
