@@ -60,3 +60,19 @@ def test_report_then_twelve_hours_pass(engine, as_user, clock, servers):
     assert any(case.reference in t for t in texts) and len(gateway.calls) > before
     assert all(r["status"] == "sent" for r in _rows(engine, case.id))
     assert sender.run_once() == 0
+
+
+def test_a_case_handed_over_tells_the_receiving_commune(engine, as_user):
+    from tests.support.samples import complete
+
+    case = open_case(engine, dict(REPORT, residence_commune="X02"), as_user("tongdai111"))
+    steps = [("initial_assessment", "canbo.x01"), ("specific_assessment", "canbo.x01"), ("draft_plan", "canbo.x01"),
+             ("approve_plan", "chutich.x01")]
+    for name, user in steps:
+        if engine.get_case(case.id).commune_code == "X02":
+            break
+        complete(engine, case.id, name, as_user(user))
+    assert engine.get_case(case.id).commune_code == "X02"
+    rows = _rows(engine, case.id)
+    assert any(r["kind"] == "handover" and r["username"] == "canbo.x02" and r["channel"] == "app" for r in rows)
+    assert not any(r["kind"] == "handover" and r["username"] == "canbo.x01" for r in rows)
