@@ -229,16 +229,16 @@ def break_glass():
     reason = (request.form.get("reason") or "").strip()[:2000]
     if request.method == "POST":
         if len(reason) < 20:
-            errors["reason"] = "Lý do phải cụ thể (ít nhất 20 ký tự)."
+            errors["reason"] = _("Lý do phải cụ thể (ít nhất 20 ký tự).")
         if not errors:
             try:
                 case = breakglass.request(engine, current_user.id, current_user.username, current_user.province_code,
                                           reference, reason, BREAK_GLASS_HOURS)
             except breakglass.Refused as exc:
-                errors[exc.field] = exc.message
+                errors[exc.field] = _(exc.message)   # the catalogue has the engine's messages
         if not errors:
-            flash(f"Đã mở quyền truy cập khẩn cấp trong {BREAK_GLASS_HOURS} giờ. Việc truy cập được thông báo cho "
-                  "cán bộ xã và tỉnh.", "warning")
+            flash(_("Đã mở quyền truy cập khẩn cấp trong %(hours)s giờ. Việc truy cập được thông báo cho cán bộ xã "
+                    "và tỉnh.", hours=BREAK_GLASS_HOURS), "warning")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/break_glass.html", errors=errors, reference=reference, reason=reason,
                            hours=BREAK_GLASS_HOURS), (422 if errors else 200)
