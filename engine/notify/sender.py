@@ -28,6 +28,7 @@ from engine.notify.reminders import scan
 
 BATCH = 100
 LEASE_SECONDS = 120
+SCAN_EVERY = 60.0        # seconds between two reminder scans of one worker
 MAX_ATTEMPTS = 60        # about two and a half days at the 1-hour cap, then "failed"
 _T = cast(Table, Notification.__table__)
 
@@ -38,17 +39,21 @@ def backoff(attempts: int) -> dt.timedelta:
 
 class Sender:
     def __init__(self, engine: Any, channels: dict | None = None, base_url: str | None = None,
-                 batch: int = BATCH, reminders: bool = True):
+                 batch: int = BATCH, reminders: bool = True, scan_every: float = SCAN_EVERY):
         self.engine = engine
         self.channels = channels_mod.from_env() if channels is None else channels
         self.base_url = (base_url or channels_mod.base_url()).rstrip("/")
         self.batch = batch
         self.reminders = reminders
+        self.scan_every = dt.timedelta(seconds=scan_every)
+        self._scanned_at: dt.datetime | None = None
 
     def run_once(self, limit: int = 100_000) -> int:
         """Scan for reminders, then deliver every due row (up to ``limit``). Returns the rows handled."""
-        if self.reminders:
-            scan(self.engine, self.engine.now())
+        now = self.engine.now()
+        if self.reminders and (self._scanned_at is None or now - self._scanned_at >= self.scan_every):
+            scan(self.engine, now)   # at most once a minute (of the engine's clock): it reads the open tasks
+            self._scanned_at = now
         handled = 0
         token = str(uuid.uuid4())
         while handled < limit:

@@ -179,3 +179,15 @@ def test_reminders_before_a_limit_and_the_overdue_notice_are_written_once(engine
     clock.set(due + dt.timedelta(seconds=1))
     scan(engine, engine.now())
     assert f"task:{task.id}:overdue" in keys()
+
+
+def test_the_worker_queues_and_sends_reminders(engine, as_user, clock, smtp, gateway):
+    case = _fresh_case(engine, as_user)
+    task = engine.open_tasks(case.id)[0]
+    sender = _sender(engine, smtp, gateway)
+    clock.set(task.due_at - dt.timedelta(hours=3))
+    sender.run_once()
+    subjects = [m["Subject"] for _, m in smtp.mailbox.messages]
+    assert any("Sắp hết hạn / Limit about to pass" in s and case.reference in s for s in subjects)
+    clock.advance(dt.timedelta(seconds=30))   # within a minute: no second scan, nothing new
+    assert sender.run_once() == 0
