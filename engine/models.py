@@ -333,5 +333,5 @@ class CaseLink(Base):
     __table_args__ = (UniqueConstraint("case_id", "other_case_id"),)
 
 
-import engine.notify.models  # noqa: E402,F401  (the notification tables join the metadata)
 import engine.attachments  # noqa: E402,F401  (the attachments table joins the metadata; migration 0013)
+import engine.notify.models  # noqa: E402,F401  (the notification tables join the metadata)
