@@ -122,9 +122,13 @@ class SmtpChannel:
             self._conn.send_message(mail)
         except smtplib.SMTPRecipientsRefused as exc:
             raise DeliveryError(f"recipient refused: {list(exc.recipients.values())[0]}", permanent=True) from None
-        except (OSError, smtplib.SMTPException) as exc:
+        except smtplib.SMTPSenderRefused as exc:   # BVTE_MAIL_FROM refused: every message waits for the fix
+            raise DeliveryError(f"SMTP refused the sender: {exc.smtp_code}", down=True) from None
+        except smtplib.SMTPResponseException as exc:   # an answer about this message: 5xx for good, 4xx later
+            raise DeliveryError(f"SMTP answered {exc.smtp_code}", permanent=exc.smtp_code >= 500) from None
+        except (OSError, smtplib.SMTPException) as exc:   # the connection broke or timed out
             self.close()
-            raise DeliveryError(f"SMTP error: {exc}") from None
+            raise DeliveryError(f"SMTP unavailable: {exc}", down=True) from None
 
     def close(self) -> None:
         conn, self._conn = self._conn, None

@@ -12,6 +12,7 @@ channel is down, so nothing that piled up is lost; a permanent refusal is ``fail
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from itertools import groupby
 from typing import Any
@@ -30,6 +31,7 @@ BATCH = 100
 LEASE_SECONDS = 120
 SCAN_EVERY = 60.0        # seconds between two reminder scans of one worker
 MAX_ATTEMPTS = 60        # about two and a half days at the 1-hour cap, then "failed"
+LATER = ""               # a row not tried in its batch (out of time): its lease is given back
 _T = cast(Table, Notification.__table__)
 
 
@@ -93,11 +95,15 @@ class Sender:
         down: dict[str, str] = {}   # a channel that failed to connect in this batch is not tried again
         singles = [[r] for r in rows if not r.digest]
         digests = [list(g) for _, g in groupby([r for r in rows if r.digest], key=lambda r: (r.user_id, r.channel))]
+        budget = time.monotonic() + LEASE_SECONDS / 2   # stop well inside the lease: the rest is given back
         try:
             for group in singles + digests:
                 first = group[0]
                 ids = [r.id for r in group]
                 attempts = max(r.attempts for r in group) + 1
+                if time.monotonic() > budget:
+                    results.append((ids, LATER, False, attempts - 1))
+                    continue
                 if first.channel in down:
                     results.append((ids, down[first.channel], False, attempts))
                     continue
@@ -139,7 +145,9 @@ class Sender:
                 mine = update(_T).where(_T.c.id.in_(ids), _T.c.leased_by == token)
                 if error is None:
                     continue
-                if permanent or attempts >= MAX_ATTEMPTS:
+                if error == LATER:
+                    s.execute(mine.values(leased_by=None, leased_until=None))
+                elif permanent or attempts >= MAX_ATTEMPTS:
                     s.execute(mine.values(status="failed", attempts=attempts, last_error=error[:1000],
                                           leased_by=None, leased_until=None))
                 else:
