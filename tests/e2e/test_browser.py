@@ -84,7 +84,7 @@ def test_report_to_police_referral_through_the_ui(server, browser, sqlite_engine
     page.select_option("#in-channel", "hotline_111")
     page.select_option("#in-case_category", "abused")
     page.select_option("#in-urgency", "emergency")
-    page.fill("#in-incident_commune", "X01")
+    page.select_option("#in-incident_commune", "X01")   # communes are chosen by name
     page.fill("#in-child_name", "Nguyễn Thị Bé")
     page.select_option("#in-child_sex", "female")
     page.fill("#in-child_age", "9")

@@ -8,7 +8,8 @@
       var viewer = new window.BpmnJS({ container: el });
       return viewer.importXML(d.xml).then(function () {
         var canvas = viewer.get('canvas');
-        canvas.zoom('fit-viewport');
+        canvas.zoom('fit-viewport', 'auto');
+        el.dataset.zoom = String(canvas.zoom());
         d.done.forEach(function (id) { try { canvas.addMarker(id, 'bvte-done'); } catch (e) {} });
         d.active.forEach(function (id) { try { canvas.addMarker(id, 'bvte-active'); } catch (e) {} });
         el.dataset.rendered = 'true';
