@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine import serializer
 from engine import spiff
+from engine import task_data
 from engine.calendars import Calendars
 from engine.clock import aware
 from engine.context import Actor
@@ -139,7 +140,7 @@ class Cases:
                 raise Conflict("hồ sơ đã được người khác cập nhật, hãy tải lại / the case changed since you opened it")
             lv = deployment.loaded_id(s, case.process_version_id)
             form = lv.config.forms.get(ot.task_name)
-            clean = form.validate(data) if form is not None else json_safe(dict(data))
+            clean = json_safe(task_data.clean(data, form, lv.config, lv.bundle))
             wf = deployment.load(case, lv)
             task = spiff.ready_task(wf, uuid.UUID(task_id))
             if task is None:

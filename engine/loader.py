@@ -279,7 +279,7 @@ def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRe
                 if registry.lane_agency(cfg, lane.lane_id, lane.name) is None:
                     problems.append((lane.lane_id, f"làn '{lane.name}' chưa gắn với cơ quan nào / lane is not mapped to an agency"))
 
-    for _pid, el in _script_sources(bundle):
+    for _pid, el in script_sources(bundle):
         source, mode = el
         try:
             compile_checked(source[0], mode)
@@ -326,7 +326,8 @@ def _call_cycles(main_id: str, calls: dict[str, list[tuple[str, str]]]) -> list[
     return problems
 
 
-def _script_sources(bundle: ParsedBundle):
+def script_sources(bundle: ParsedBundle):
+    """(process id, ((source, owner element id), 'exec' | 'eval')) of every script and expression."""
     for pid, el in bundle.elements("script"):
         yield pid, ((el.text or "", el.getparent().get("id")), "exec")
     for pid, el in bundle.elements("conditionExpression"):

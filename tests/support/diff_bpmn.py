@@ -19,7 +19,9 @@ def _flows(*chain: str, prefix: str = "f") -> str:
 
 
 def doc(pid: str, body: str, extra: str = "", more: str = "") -> dict[str, bytes]:
-    xml = (HEAD.format(pid=pid, extra=extra) + f'<bpmn:process id="{pid}" isExecutable="true">{body}'
+    # the drivers write "note" on steps without a form: a process declares what such a step may write (#18.8)
+    xml = (HEAD.format(pid=pid, extra=extra) + f'<bpmn:process id="{pid}" isExecutable="true">'
+           f'<bpmn:dataObject id="note" name="note"/>{body}'
            f'</bpmn:process>{more}</bpmn:definitions>')
     return {f"{pid}.bpmn": xml.encode()}
 

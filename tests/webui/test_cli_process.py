@@ -46,7 +46,7 @@ def test_multi_instance_case_driven_one_process_per_action(bvte, tmp_path):
     for _ in range(3):
         view = json.loads(bvte("cases", "show", started["id"], "--json").stdout)
         assert view["problem"] is None and [t["name"] for t in view["open_tasks"]] == ["each"] * 3
-        bvte("tasks", "complete", view["open_tasks"][0]["id"], "--as", "canbo.x01", "--data", '{"x": 1}')
+        bvte("tasks", "complete", view["open_tasks"][0]["id"], "--as", "canbo.x01", "--data", '{"note": "xong"}')
         break
     for _ in range(2):
         view = json.loads(bvte("cases", "show", started["reference"], "--json").stdout)
