@@ -176,6 +176,11 @@ def _(ctx, username, task):
         [(t.task_name, t.agency_type) for t in _engine(ctx).open_tasks(ctx["case"].id)])
 
 
+@then(parsers.parse('"{username}" có {n:d} việc "{task}"'))
+def _(ctx, username, n, task):
+    assert len(_tasks_of(ctx, username, task)) == n
+
+
 @then(parsers.parse('"{username}" không có việc "{task}"'))
 def _(ctx, username, task):
     assert not _tasks_of(ctx, username, task)

@@ -43,6 +43,7 @@ Tính năng: Thời hạn luật định tính theo Bộ luật Dân sự và l�
     Và hạn của việc "escalate_response_overdue" là "2026-11-21T05:01:00+07:00"
     Khi đến thời điểm "2026-11-21T05:02:00+07:00"
     Thì "soyte.tinh" có việc "escalate_response_province"
+    Và hạn của việc "escalate_response_province" là "2026-11-23T23:59:59+07:00"
 
   Tình huống: Kế hoạch hỗ trợ qua Tết phải xong trong 5 ngày làm việc
     Cho một báo cáo về trẻ em bị bạo lực tại xã "X01"
@@ -73,6 +74,7 @@ Tính năng: Thời hạn luật định tính theo Bộ luật Dân sự và l�
     Và hạn của việc "police_acknowledge" là "2026-11-26T23:59:59+07:00"
     Khi đến thời điểm "2026-11-27T00:00:30+07:00"
     Thì "chutich.x01" có việc "police_escalate_ack"
+    Và "congan.x01" có việc "police_escalate_ack_head"
 
   Tình huống: Tạm thời cách ly quá 15 ngày
     Cho một báo cáo về trẻ em bị bạo lực tại xã "X01"
@@ -85,3 +87,20 @@ Tính năng: Thời hạn luật định tính theo Bộ luật Dân sự và l�
     Và hạn của việc "separation_review" là "2026-12-05T23:59:59+07:00"
     Khi đến thời điểm "2026-12-06T00:00:30+07:00"
     Thì "chutich.x01" có việc "escalate_separation_limit"
+    Và "soyte.tinh" không có việc "escalate_separation_province"
+    Và hạn của việc "escalate_separation_limit" là "2026-12-06T04:00:30+07:00"
+    Khi đến thời điểm "2026-12-06T04:01:00+07:00"
+    Thì "soyte.tinh" có việc "escalate_separation_province"
+
+  Tình huống: Quá 12 giờ chưa bố trí chăm sóc thay thế: Chủ tịch và Công an xã trước, Sở Y tế sau
+    Cho một báo cáo về trẻ em bị bạo lực tại xã "X01"
+    Khi "tongdai111" ghi nhận báo cáo lúc "2026-11-20T22:00:00+07:00"
+    Và "canbo.x01" đánh giá ban đầu với nguy cơ cao
+    Và "chutich.x01" hoàn thành "emergency_decision" với "separation_ordered" là "có"
+    Và "canbo.x01" hoàn thành "emergency_intervention"
+    Và đến thời điểm "2026-11-21T10:00:30+07:00"
+    Thì "chutich.x01" có việc "escalate_care_overdue"
+    Và "congan.x01" có việc "escalate_care_police"
+    Và "soyte.tinh" không có việc "escalate_care_province"
+    Khi đến thời điểm "2026-11-21T12:01:00+07:00"
+    Thì "soyte.tinh" có việc "escalate_care_province"

@@ -4,6 +4,7 @@ import datetime as dt
 import subprocess
 import sys
 import threading
+from collections import Counter
 
 import pytest
 from sqlalchemy import func
@@ -60,13 +61,13 @@ def test_tasks_route_to_the_right_agency_and_commune(engine, as_user):
     assert t.agency_id == officer1.agency_id
     assert engine.inbox(as_user("canbo.x02").agency_id) == []
     complete(engine, case.id, "initial_assessment", officer1)
-    complete(engine, case.id, "specific_assessment", officer1)
-    complete(engine, case.id, "draft_plan", officer1)
-    complete(engine, case.id, "approve_plan", as_user("chutich.x01"))
-    # the child lives in X02: the file is handed over to X02's officer
+    # the child lives in X02: after the initial assessment the file is handed over to X02, which owns the plan
+    # (Luật Trẻ em Điều 52.2)
     t = open_task(engine, case.id, "accept_transfer")
     assert t.agency_id == as_user("canbo.x02").agency_id
     assert engine.get_case(case.id).commune_code == "X02"
+    complete(engine, case.id, "accept_transfer", as_user("canbo.x02"))
+    assert open_task(engine, case.id, "specific_assessment").agency_id == as_user("canbo.x02").agency_id
 
 
 def test_invalid_form_data_names_fields_and_writes_nothing(engine, as_user):
@@ -127,7 +128,8 @@ def test_two_concurrent_completions_one_wins(engine, as_user):
     assert sorted(results) == ["conflict", "ok"]
     with engine.db.read() as s:
         assert s.execute(select(func.count()).select_from(CaseStep).where(CaseStep.task_id == t.id)).scalar() == 1
-    assert [x.task_name for x in engine.open_tasks(case.id)] == ["emergency_decision"]
+    # serious violence: the police get the crime report at once (NĐ 56/2017 Điều 25.3)
+    assert sorted(x.task_name for x in engine.open_tasks(case.id)) == ["emergency_decision", "police_crime_report"]
 
 
 def test_claim_blocks_others(engine, as_user):
@@ -137,7 +139,7 @@ def test_claim_blocks_others(engine, as_user):
     assert open_task(engine, case.id, "initial_assessment").claimed_by == as_user("canbo.x01").user_id
 
 
-def test_emergency_deadline_escalates_to_provincial_health_once(engine, as_user, clock):
+def test_emergency_deadline_escalates_to_chairman_and_police_once(engine, as_user, clock):
     case = open_case(engine, REPORT, as_user("tongdai111"))
     complete(engine, case.id, "initial_assessment", as_user("canbo.x01"), **HIGH)
     decision = open_task(engine, case.id, "emergency_decision")
@@ -148,8 +150,10 @@ def test_emergency_deadline_escalates_to_provincial_health_once(engine, as_user,
     clock.advance(dt.timedelta(minutes=2))
     assert engine.fire_due_timers() == 1
     assert engine.fire_due_timers() == 0
+    # the chairman carries the 12-hour duty (NĐ 56/2017 Điều 26.3); the police are on duty 24/7
     esc = open_task(engine, case.id, "escalate_response_overdue")
-    assert esc.agency_id == as_user("soyte.tinh").agency_id
+    assert esc.agency_id == as_user("chutich.x01").agency_id
+    assert open_task(engine, case.id, "escalate_response_police").agency_id == as_user("congan.x01").agency_id
     assert open_task(engine, case.id, "emergency_decision").escalated_at is not None
     with engine.db.read() as s:
         fired = s.execute(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "timer.fire")).scalar()
@@ -176,7 +180,10 @@ def test_two_timer_workers_fire_each_timer_exactly_once(engine, as_user, clock):
     assert sum(counts) == 6
     for cid in ids:
         assert [t.task_name for t in engine.open_tasks(cid)].count("escalate_response_overdue") == 1
-    assert _count(engine, Timer) == 0
+    # only the escalations' own limits wait (chairman and police, one each per case)
+    with engine.db.read() as s:
+        left = Counter(s.execute(select(Timer.event_name)).scalars())
+    assert left == {"chairman_escalation_timer": 6, "police_escalation_timer": 6}, left
 
 
 def test_case_continues_in_a_new_process(engine, as_user, db_url):

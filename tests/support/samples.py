@@ -55,9 +55,11 @@ for _code in REFERRAL_CODES:
     SAMPLES[f"{_code}_report_outcome"] = {"service_outcome": "provided", "service_notes": "Đã hỗ trợ."}
     SAMPLES[f"{_code}_escalate_ack"] = {"escalation_action": "Đã đôn đốc."}
 for _t in ("escalate_response_overdue", "escalate_response_police", "escalate_plan_overdue",
-           "escalate_separation_limit", "escalate_extension_end", "escalate_care_overdue"):
+           "escalate_separation_limit", "escalate_extension_end", "escalate_care_overdue", "escalate_care_police",
+           *(f"{code}_escalate_ack_head" for code in REFERRAL_CODES)):
     SAMPLES[_t] = {"escalation_action": "Đã chỉ đạo xử lý ngay."}
-for _t in ("escalate_response_province", "escalate_approval_overdue"):
+for _t in ("escalate_response_province", "escalate_approval_overdue", "escalate_care_province",
+           "escalate_separation_province"):
     SAMPLES[_t] = {"province_actions": ["guide", "urge"], "province_directive": "Đề nghị xã can thiệp ngay, báo cáo."}
 
 

@@ -25,6 +25,10 @@ POLICE = "lane_commune_police"
 # the province is alerted, and the internal target for the chairman's approval inside the 07 working days.
 RESPONSE_ESCALATION_HOURS = int(os.environ.get("BVTE_RESPONSE_ESCALATION_HOURS", "2"))
 APPROVAL_TARGET_WORKING_DAYS = int(os.environ.get("BVTE_APPROVAL_TARGET_WORKING_DAYS", "2"))
+# hours the chairman has to decide on a separation past its 15 days (or past an extension's end) before the
+# province is told; the law fixes the maximum (NĐ 56/2017 Điều 32), not how fast an overrun is acted on
+SEPARATION_ESCALATION_HOURS = int(os.environ.get("BVTE_SEPARATION_ESCALATION_HOURS", "4"))
+PROVINCE_BASIS = "Chỉ tiêu của tỉnh; NĐ 42/2025/NĐ-CP (Bộ Y tế quản lý nhà nước về trẻ em)"
 
 APPROVAL_TTHC = ("TTHC «Phê duyệt kế hoạch hỗ trợ, can thiệp đối với trẻ em bị xâm hại hoặc có nguy cơ bị bạo lực, "
                  "bóc lột, bỏ rơi và trẻ em có hoàn cảnh đặc biệt» (UBND cấp xã; 07 ngày làm việc, trừ trường hợp "
@@ -57,7 +61,7 @@ RULES = [
     DeadlineRule("province_response", 1, "working_days", "response_escalated_at",
                  "Sở Y tế hướng dẫn, kiểm tra, đôn đốc xã (chỉ tiêu của tỉnh)",
                  "Provincial health department guides, checks and urges the commune (provincial setting)",
-                 "Chỉ tiêu của tỉnh; NĐ 42/2025/NĐ-CP (Bộ Y tế quản lý nhà nước về trẻ em)"),
+                 PROVINCE_BASIS, escalate_to=PROVINCE),
     DeadlineRule("plan_drafting", 5, "working_days", "plan_cycle_started_at",
                  "Xây dựng kế hoạch hỗ trợ, can thiệp trong 05 ngày làm việc",
                  "Draft the support/intervention plan within 5 working days of the assessment",
@@ -79,6 +83,15 @@ RULES = [
                  "Hết thời hạn gia hạn cách ly ghi trong quyết định của cơ quan có thẩm quyền",
                  "End of the separation extension fixed by the competent authority's decision",
                  "NĐ 56/2017 Điều 32 (gia hạn theo yêu cầu của cơ quan có thẩm quyền)", escalate_to=CHAIRMAN),
+    DeadlineRule("separation_escalation", SEPARATION_ESCALATION_HOURS, "hours", "separation_escalated_at",
+                 "Chủ tịch UBND xã quyết định ngay về cách ly quá hạn (chỉ tiêu của tỉnh; quá hạn thì báo Sở Y tế)",
+                 "The chairman decides at once on an overrun separation (provincial setting; then the province)",
+                 "Chỉ tiêu của tỉnh (BVTE_SEPARATION_ESCALATION_HOURS); mức tối đa theo NĐ 56/2017 Điều 32",
+                 escalate_to=PROVINCE),
+    DeadlineRule("province_response_separation", 1, "working_days", "separation_escalated_at",
+                 "Sở Y tế hướng dẫn, kiểm tra, đôn đốc xã về cách ly quá hạn (chỉ tiêu của tỉnh)",
+                 "Provincial health department guides and urges the commune on an overrun separation",
+                 PROVINCE_BASIS + "; NĐ 56/2017 Điều 32", escalate_to=PROVINCE),
     DeadlineRule("crime_report_resolution", 20, "days", "crime_reported_at",
                  "Giải quyết tố giác, tin báo về tội phạm trong 20 ngày (có thể kéo dài, gia hạn)",
                  "Resolve a crime report within 20 days (extendable)",
@@ -113,6 +126,12 @@ TASK_DEADLINES = {
     "escalate_response_overdue": "response_escalation",
     "escalate_response_police": "response_escalation",
     "escalate_response_province": "province_response",
+    "escalate_care_overdue": "response_escalation",
+    "escalate_care_police": "response_escalation",
+    "escalate_care_province": "province_response",
+    "escalate_separation_limit": "separation_escalation",
+    "escalate_extension_end": "separation_escalation",
+    "escalate_separation_province": "province_response_separation",
     "specific_assessment": "plan_drafting",
     "draft_plan": "plan_drafting",
     "approve_plan": "plan_approval",
@@ -132,4 +151,11 @@ REQUIRED_TIMERS = {
     "separation_review": "separation_limit",
     "end_extended_separation": "separation_extension_end",
     "police_crime_result": "crime_report_resolution",
+    # every escalation keeps its own limit (issue #16.4)
+    "escalate_response_overdue": "response_escalation",
+    "escalate_response_police": "response_escalation",
+    "escalate_care_overdue": "response_escalation",
+    "escalate_care_police": "response_escalation",
+    "escalate_separation_limit": "separation_escalation",
+    "escalate_extension_end": "separation_escalation",
 }

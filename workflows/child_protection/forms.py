@@ -294,7 +294,9 @@ FORMS["police_crime_overdue"] = Form("Quá 20 ngày chưa có kết quả giải
     A("escalation_action", "Ghi chú", "Notes", required=True)])
 
 for _task in ("escalate_response_overdue", "escalate_response_police", "escalate_plan_overdue",
-              "escalate_separation_limit", "escalate_extension_end", "escalate_care_overdue"):
+              "escalate_separation_limit", "escalate_extension_end", "escalate_care_overdue",
+              "escalate_care_police", *(f"{code}_escalate_ack_head" for code in REFERRAL_CODES)):
     FORMS[_task] = ESCALATION
-for _task in ("escalate_response_province", "escalate_approval_overdue"):
+for _task in ("escalate_response_province", "escalate_approval_overdue", "escalate_care_province",
+              "escalate_separation_province"):
     FORMS[_task] = PROVINCE_ESCALATION

@@ -34,7 +34,8 @@ HELP = {
     "end_extended_separation": "Chấm dứt cách ly khi hết thời hạn gia hạn; hết ngày đó hệ thống báo Chủ tịch "
                                "(NĐ 56/2017 Điều 32).",
     "escalate_separation_limit": "Quá 15 ngày cách ly chưa có quyết định: Chủ tịch UBND xã chấm dứt hoặc ghi nhận "
-                                 "yêu cầu gia hạn ngay (NĐ 56/2017 Điều 32).",
+                                 "yêu cầu gia hạn ngay (NĐ 56/2017 Điều 32); quá thời hạn xử lý (chỉ tiêu của tỉnh) "
+                                 "thì Sở Y tế được báo.",
     "escalate_extension_end": "Hết thời hạn gia hạn cách ly: Chủ tịch UBND xã chấm dứt cách ly hoặc ghi nhận văn bản "
                               "gia hạn mới (NĐ 56/2017 Điều 32).",
     "escalate_response_overdue": "Quá 12 giờ chưa xử lý: Chủ tịch UBND xã (người chịu trách nhiệm theo NĐ 56/2017 "
@@ -45,6 +46,14 @@ HELP = {
     "escalate_response_province": "Cảnh báo quá 12 giờ chưa được xã xử lý: Sở Y tế (Chi cục Dân số – Xã hội), phối hợp "
                                   "Tổng đài 111, hướng dẫn, kiểm tra, đôn đốc UBND xã; nội dung gửi xã hiện trên hồ sơ "
                                   "(NĐ 56/2017 Điều 26.3; NĐ 42/2025). Chỉ UBND tỉnh có quyền chỉ đạo xã.",
+    "escalate_care_overdue": "Quá 12 giờ chưa bố trí nơi tạm trú, chăm sóc thay thế: Chủ tịch UBND xã (người quyết định "
+                             "cách ly, NĐ 56/2017 Điều 32) chỉ đạo ngay; quá hạn xử lý cảnh báo thì Sở Y tế được báo.",
+    "escalate_care_police": "Quá 12 giờ chưa bố trí chăm sóc thay thế: Công an xã (trực 24/24) bảo đảm an toàn cho trẻ "
+                            "ngay (NĐ 56/2017 Điều 31.2, 32).",
+    "escalate_care_province": "Cảnh báo chưa được xã xử lý: Sở Y tế hướng dẫn, kiểm tra, đôn đốc UBND xã bố trí chăm sóc "
+                              "thay thế (NĐ 56/2017 Điều 32; NĐ 42/2025).",
+    "escalate_separation_province": "Cách ly quá 15 ngày hoặc quá thời hạn gia hạn mà Chủ tịch UBND xã chưa quyết định: "
+                                    "Sở Y tế hướng dẫn, kiểm tra, đôn đốc xã (NĐ 56/2017 Điều 32; NĐ 42/2025).",
     "police_crime_report": "Tin báo có dấu hiệu tội phạm được chuyển ngay, song song với việc đánh giá của xã "
                            "(NĐ 56/2017 Điều 25.3): Công an xã tiếp nhận, lập biên bản, kiểm tra, xác minh sơ bộ và "
                            "chuyển Cơ quan điều tra có thẩm quyền (BLTTHS 2015 Điều 145).",
@@ -61,4 +70,8 @@ for _code, _name in [("police", "Công an xã"), ("health", "Trạm Y tế xã")
                      ("social_work", "Trung tâm Công tác xã hội")]:
     HELP[f"{_code}_acknowledge"] = (f"{_name} xác nhận đã tiếp nhận yêu cầu hỗ trợ theo kế hoạch đã phê duyệt "
                                     f"(NĐ 56/2017 Điều 28.3; thời hạn theo quy chế phối hợp của tỉnh).")
+    HELP[f"{_code}_escalate_ack"] = (f"{_name} chưa xác nhận tiếp nhận đúng hạn: Chủ tịch UBND xã đôn đốc (Luật Trẻ em "
+                                     f"Điều 52.2: UBND xã nơi trẻ cư trú kiểm tra việc thực hiện kế hoạch).")
+    HELP[f"{_code}_escalate_ack_head"] = (f"{_name} chưa xác nhận tiếp nhận đúng hạn: người đứng đầu cơ quan đôn đốc "
+                                          f"cán bộ được giao (NĐ 56/2017 Điều 28.3; quy chế phối hợp của tỉnh).")
     HELP[f"{_code}_report_outcome"] = f"{_name} báo cáo kết quả hỗ trợ cho xã quản lý hồ sơ (NĐ 56/2017 Điều 29)."
