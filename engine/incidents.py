@@ -57,10 +57,44 @@ def record_failure(engine, case_id: str, error: str, now: dt.datetime) -> None:
         steps = list(s.execute(select(OpenTask.task_name).where(OpenTask.case_id == case_id)).scalars())
         row = record(s, case_id, "failing", ", ".join(steps) or "-", error, now)
         if due:
+            fresh = list(s.execute(select(OpenTask.id).where(OpenTask.id.in_(due), OpenTask.escalated_at.is_(None)))
+                         .scalars())
             s.execute(update(OpenTask).where(OpenTask.id.in_(due), OpenTask.escalated_at.is_(None))
                       .values(escalated_at=now))
+            if fresh:
+                _escalate_without_engine(engine, s, case_id, fresh, now)
     _log.error("case %s failing (attempt %d, next try %s): %s", case_id, row.attempts,
                row.next_attempt_at.isoformat(), error)
+
+
+def _escalate_without_engine(engine, s: Session, case_id: str, task_ids: list[str], now: dt.datetime) -> int:
+    """The case cannot run, so its escalation timers cannot open the supervising body's task: that body
+    (the rule's ``escalate_to`` lane, routed as the engine routes tasks) and the agency holding the step are
+    told at once, in this transaction, that the limit passed while the case is stuck (issue #14.4)."""
+    from engine.notify import outbox
+    from engine.routing import Router
+
+    router = getattr(engine, "router", None) or Router(getattr(engine, "ctx", engine))
+    case = s.get(Case, case_id)
+    process_id = s.execute(select(ProcessVersion.process_id)
+                           .where(ProcessVersion.id == case.process_version_id)).scalar()
+    cfg = engine.registry.config_for(process_id)
+    settings = cfg.notify
+    events = []
+    for task in s.execute(select(OpenTask).where(OpenTask.id.in_(task_ids))).scalars():
+        emergency = settings.is_emergency(task.task_name, task.deadline_rule)
+        agencies = {task.agency_id}
+        rule = cfg.deadlines.get(task.deadline_rule or "")
+        lane = getattr(rule, "escalate_to", None)
+        agency_type = engine.registry.lane_agency(cfg, lane, None) if lane else None
+        if agency_type is not None:
+            try:
+                agencies.add(router.agency_for(s, agency_type, case.commune_code, task.task_name))
+            except Exception as exc:   # no such agency serves the commune: the holder and the incidents page know
+                _log.warning("case %s: no %s agency to tell of the stuck limit: %s", case_id, agency_type, exc)
+        events += [outbox.Event(f"task:{task.id}:stuck:{agency}", "stuck_overdue", agency, task.title, emergency,
+                                "/incidents", task.id, task.due_at) for agency in sorted(agencies)]
+    return outbox.enqueue(s, now, case, events)
 
 
 def clear(s: Session, case_ids) -> None:

@@ -101,3 +101,49 @@ def test_incidents_page_lists_and_retries_for_operators_only(sqlite_engine, cloc
     assert res.status_code == 200 and "lần 2" in res.get_data(as_text=True)
     metrics = app.test_client().get("/metrics").get_data(as_text=True)
     assert 'bvte_incidents{kind="failing"} 1.0' in metrics and case.reference not in metrics
+
+
+def test_a_limit_passing_while_the_case_cannot_run_reaches_the_supervising_body(engine, clock):
+    """Issue #14.4: the engine cannot run the case, so its escalation timer cannot open the supervising body's
+    task; that body and the step's holder are told at once anyway (the notification outbox), once."""
+    from engine.notify.models import Notification
+    from engine.process import ProcessConfig
+    from engine.process import ProcessRegistry
+    from engine.runtime import Engine
+    from engine.workdays import DeadlineRule
+
+    rule = DeadlineRule("answer", 1, "hours", "received_at", "Trả lời trong 1 giờ", "Answer within an hour",
+                        "cấu hình thử", escalate_to="lane_sup")
+    cfg = ProcessConfig("stuck", lane_agencies={"lane_officer": "commune_officer", "lane_sup": "provincial_health"},
+                        deadlines={"answer": rule}, task_deadlines={"work": "answer"})
+    lanes = ('<bpmn:laneSet id="ls"><bpmn:lane id="lane_officer" name="Cán bộ"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>'
+             '<bpmn:flowNodeRef>work</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef>'
+             '<bpmn:flowNodeRef>broken</bpmn:flowNodeRef><bpmn:flowNodeRef>e2</bpmn:flowNodeRef>'
+             '<bpmn:flowNodeRef>late</bpmn:flowNodeRef></bpmn:lane>'
+             '<bpmn:lane id="lane_sup" name="Sở"><bpmn:flowNodeRef>chase</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>')
+    files = doc("stuck", lanes + '<bpmn:startEvent id="s"/>' + _user("work", "Trả lời")
+                + '<bpmn:boundaryEvent id="late" attachedToRef="work" cancelActivity="false"><bpmn:timerEventDefinition>'
+                  '<bpmn:timeDate>due("answer")</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:boundaryEvent>'
+                  '<bpmn:scriptTask id="broken"><bpmn:script>x = 1 / 0</bpmn:script></bpmn:scriptTask>'
+                + _user("chase", "Đôn đốc") + '<bpmn:endEvent id="e"/><bpmn:endEvent id="e2"/>'
+                + _flows("s", "work", "e") + _flows("late", "broken", "chase", "e2", prefix="l"))
+    base = engine.registry
+    registry = ProcessRegistry([cfg], agency_types=base.agency_types, default_agency=base.default_agency)
+    eng = Engine(engine.db, registry, clock)
+    eng.deploy(files, ACT)
+    case = eng.start_case("stuck", {}, ACT, incident_commune="X01")
+    clock.advance(dt.timedelta(hours=1, seconds=1))
+    assert eng.fire_due_timers() == 0
+    clock.advance(incidents.backoff(1))
+    eng.fire_due_timers()                                                   # failing again: told once only
+    with eng.db.read() as s:
+        kinds = s.execute(select(Notification.kind, Notification.user_id, Notification.channel)
+                          .where(Notification.case_id == case.id)).all()
+    stuck = [k for k in kinds if k[0] == "stuck_overdue" and k[2] == "app"]
+    users = {u for _k, u, _c in stuck}
+    assert stuck and len(stuck) == len(set(stuck))
+    with eng.db.read() as s:
+        from engine.models import User
+
+        roles = set(s.execute(select(User.role).where(User.id.in_(users))).scalars())
+    assert {"commune_officer", "provincial_health"} <= roles, roles
