@@ -76,6 +76,8 @@ def _escalate_without_engine(engine, s: Session, case_id: str, task_ids: list[st
 
     router = getattr(engine, "router", None) or Router(getattr(engine, "ctx", engine))
     case = s.get(Case, case_id)
+    if case is None:
+        return 0
     process_id = s.execute(select(ProcessVersion.process_id)
                            .where(ProcessVersion.id == case.process_version_id)).scalar()
     cfg = engine.registry.config_for(process_id)
