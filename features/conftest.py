@@ -80,6 +80,11 @@ def _(ctx, form):
     ctx["report"]["abuse_forms"] = [form]
 
 
+@given(parsers.parse("trẻ {age:d} tuổi"))
+def _(ctx, age):
+    ctx["report"]["child_age"] = age
+
+
 @given("báo cáo không có nội dung")
 def _(ctx):
     ctx["report"].pop("description")
@@ -230,6 +235,18 @@ def _(ctx, commune):
 def _(ctx, n):
     steps = _engine(ctx).steps(ctx["case"].id)
     assert len(steps) == n and all(s.on_time is not False for s in steps)
+
+
+@then(parsers.parse('hồ sơ ghi rõ người 16–17 tuổi không thuộc Luật Trẻ em và áp dụng thủ tục "{procedure}"'))
+def _(ctx, procedure):
+    data = _engine(ctx).case_data(ctx["case"].id)
+    assert data["child_age_16_17"] is True and data["applicable_procedure"] == procedure
+    assert "Điều 1" in data["age_scope_note"]
+
+
+@then("hồ sơ ghi trẻ dưới 16 tuổi")
+def _(ctx):
+    assert _engine(ctx).case_data(ctx["case"].id)["child_age_16_17"] is False
 
 
 @then("thông tin người báo tin không được lưu")

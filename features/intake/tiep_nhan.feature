@@ -30,3 +30,19 @@ Tính năng: Tiếp nhận thông tin về trẻ em bị xâm hại hoặc có n
     Khi "tongdai111" gửi báo cáo
     Thì báo cáo bị từ chối ở trường "description"
     Và không có hồ sơ nào được tạo
+
+  Tình huống: Người 16 tuổi được ghi nhận với cảnh báo Luật Trẻ em chỉ áp dụng cho người dưới 16 tuổi (Điều 1)
+    Cho trẻ 16 tuổi
+    Khi "canbo.x01" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
+    Thì hồ sơ ghi rõ người 16–17 tuổi không thuộc Luật Trẻ em và áp dụng thủ tục "social_assistance"
+
+  Tình huống: Nạn nhân mua bán người 17 tuổi: áp dụng thủ tục hỗ trợ nạn nhân (Luật Phòng, chống mua bán người 2024)
+    Cho trẻ 17 tuổi
+    Và báo cáo có hình thức xâm hại "trafficking"
+    Khi "canbo.x01" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
+    Thì hồ sơ ghi rõ người 16–17 tuổi không thuộc Luật Trẻ em và áp dụng thủ tục "trafficking_support"
+
+  Tình huống: Trẻ 15 tuổi thuộc thủ tục bảo vệ trẻ em
+    Cho trẻ 15 tuổi
+    Khi "canbo.x01" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
+    Thì hồ sơ ghi trẻ dưới 16 tuổi

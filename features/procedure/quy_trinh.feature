@@ -143,3 +143,21 @@ Tính năng: Quy trình hỗ trợ, can thiệp (Điều 26–32 NĐ 56/2017), m
     Và "canbo.x01" hoàn thành "review_visit" với "review_outcome" là "new_plan"
     Thì "canbo.x01" có việc "draft_plan"
     Và hạn của việc "draft_plan" là "2026-12-17T23:59:59+07:00"
+
+  Tình huống: Chủ tịch không đồng ý kết thúc kế hoạch: tiếp tục theo dõi (NĐ 56/2017 Điều 30)
+    Khi "canbo.x01" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
+    Và "canbo.x01" hoàn thành "initial_assessment"
+    Và "canbo.x01" hoàn thành "specific_assessment"
+    Và "canbo.x01" hoàn thành "draft_plan"
+    Và "chutich.x01" hoàn thành "approve_plan"
+    Và "canbo.x01" hoàn thành "review_visit" với "review_outcome" là "close"
+    Thì "chutich.x01" không thể hoàn thành "close_case" khi chưa chọn "closure_decision"
+    Khi "chutich.x01" hoàn thành "close_case" với "closure_decision" là "continue"
+    Thì "canbo.x01" có việc "review_visit"
+    Khi "canbo.x01" hoàn thành "review_visit" với "review_outcome" là "close"
+    Và "chutich.x01" hoàn thành "close_case"
+    Thì hồ sơ đã đóng
+
+  Tình huống: Đánh giá ban đầu phải có kết luận chung về mức độ nguy cơ (Mẫu 02)
+    Khi "canbo.x01" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
+    Thì "canbo.x01" không thể hoàn thành "initial_assessment" khi chưa chọn "risk_conclusion"

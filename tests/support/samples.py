@@ -16,9 +16,9 @@ REPORT = {
 }
 
 LOW = {"harm_severity": "low", "abuser_access": "low", "care_obstacles": "low", "self_protection": "high",
-       "serious_harm": False, "caregiver_is_abuser": False, "assessment_notes": "Nguy cơ thấp."}
+       "serious_harm": False, "caregiver_is_abuser": False, "risk_conclusion": "low", "assessment_notes": "Nguy cơ thấp."}
 HIGH = {"harm_severity": "high", "abuser_access": "high", "care_obstacles": "high", "self_protection": "low",
-        "serious_harm": True, "caregiver_is_abuser": True, "assessment_notes": "Tổn hại nghiêm trọng, người chăm sóc gây hại."}
+        "serious_harm": True, "caregiver_is_abuser": True, "risk_conclusion": "high", "assessment_notes": "Tổn hại nghiêm trọng, người chăm sóc gây hại."}
 
 SAMPLES: dict[str, dict] = {
     "initial_assessment": LOW,
@@ -37,7 +37,7 @@ SAMPLES: dict[str, dict] = {
     "review_visit": {"visit_date": "2026-12-10", "harm_still_serious": "low", "abuser_access": "low",
                      "care_obstacles": "low", "recovery_capacity": "high", "review_notes": "Ổn định.",
                      "review_outcome": "close"},
-    "close_case": {"closure_outcome": "safe_stable", "closure_notes": "Trẻ an toàn, ổn định."},
+    "close_case": {"closure_decision": "close", "closure_outcome": "safe_stable", "closure_notes": "Trẻ an toàn, ổn định."},
     "arrange_alternative_care": {"shelter_place": "Nhà bà ngoại", "alternative_carer": "Bà ngoại"},
     "separation_review": {"separation_action": "revoke", "separation_review_notes": "Gia đình đã an toàn."},
     "record_extension": {"extension_authority": "Tòa án", "extension_decision": "12/QĐ-TA ngày 04/12/2026",

@@ -49,6 +49,40 @@ CHANNELS = [
     ("walk_in", "Trực tiếp", "Walk-in"),
     ("online", "Trực tuyến", "Online"),
 ]
+# Mẫu số 01 "Nguồn thông tin": how the report came in
+MEDIA = [
+    ("phone", "Qua điện thoại", "By phone"),
+    ("in_person", "Trực tiếp", "In person"),
+    ("written", "Bằng văn bản, đơn thư", "In writing"),
+    ("online", "Trực tuyến (cổng dịch vụ công, mạng xã hội, ứng dụng)", "Online"),
+    ("third_party", "Do người khác báo lại", "Passed on by another person"),
+]
+REPORTER_RELATIONS = [
+    ("child", "Chính trẻ em", "The child"),
+    ("parent", "Cha, mẹ", "Parent"),
+    ("relative", "Người thân trong gia đình", "Relative"),
+    ("caregiver", "Người chăm sóc", "Caregiver"),
+    ("neighbour", "Hàng xóm", "Neighbour"),
+    ("teacher", "Giáo viên, nhà trường", "Teacher or school"),
+    ("health_worker", "Nhân viên y tế", "Health worker"),
+    ("official", "Cán bộ, công chức, công an", "Official or police"),
+    ("hamlet", "Trưởng thôn, cộng tác viên", "Hamlet head or collaborator"),
+    ("other", "Khác", "Other"),
+]
+# who carries out a plan's measures (Luật Trẻ em Điều 52.2: UBND xã phân công; Điều 94.2: the commune's
+# inter-sectoral child body; NĐ 56/2017 Điều 28): the five referral agencies get tasks of their own
+PLAN_ASSIGNEES = [
+    ("commune_police", "Công an xã", "Commune police"),
+    ("health", "Trạm Y tế xã / cơ sở y tế", "Health station or facility"),
+    ("school", "Nhà trường", "School"),
+    ("womens_union", "Hội Liên hiệp Phụ nữ xã", "Women's Union"),
+    ("youth_union", "Đoàn Thanh niên Cộng sản Hồ Chí Minh xã", "Youth Union"),
+    ("hamlet", "Trưởng thôn, tổ dân phố / cộng tác viên", "Hamlet head or collaborator"),
+    ("social_assistance", "Cơ sở trợ giúp xã hội", "Social-assistance facility"),
+    ("social_work", "Trung tâm Công tác xã hội", "Social-work centre"),
+    ("legal_aid", "Trung tâm Trợ giúp pháp lý nhà nước", "State legal-aid centre"),
+    ("red_cross", "Hội Chữ thập đỏ xã", "Red Cross"),
+]
 SEXES = [("male", "Nam", "Male"), ("female", "Nữ", "Female"), ("unknown", "Không rõ", "Unknown")]
 CATEGORIES = [
     ("abused", "Trẻ em bị xâm hại", "Abused child"),
@@ -96,6 +130,8 @@ CRIME_FLAG = B("crime_suspected", "Có dấu hiệu tội phạm (bạo lực ng
 # ---------------------------------------------------------------- Mẫu 01: intake (starts a case)
 INTAKE_FIELDS = [
     C("channel", "Kênh tiếp nhận", "Channel", CHANNELS, required=True),
+    C("report_medium", "Hình thức báo tin", "How the report came in", MEDIA),
+    T("received_by", "Người tiếp nhận (họ tên, chức vụ)", "Received by (name, position)"),
     C("case_category", "Phân loại", "Category", CATEGORIES, required=True),
     M("abuse_forms", "Hình thức xâm hại / nguy cơ", "Forms of abuse or risk", ABUSE_FORMS),
     CRIME_FLAG,
@@ -122,6 +158,7 @@ INTAKE_FIELDS = [
     T("reporter_phone", "Số điện thoại người báo tin", "Reporter's phone", sensitive=True),
     T("reporter_address", "Địa chỉ người báo tin", "Reporter's address", sensitive=True),
     B("reporter_consent", "Người báo tin đồng ý cung cấp thông tin", "Reporter consents to be recorded"),
+    C("reporter_relation", "Quan hệ của người báo tin với trẻ", "Reporter's relation to the child", REPORTER_RELATIONS),
 ]
 INTAKE = Form("Báo cáo tiếp nhận thông tin", INTAKE_FIELDS, form_no="Mẫu 01")
 REPORTER_FIELDS = ("reporter_name", "reporter_phone", "reporter_address")
@@ -156,6 +193,7 @@ FORMS: dict[str, Form] = {
         M("abuse_forms", "Hình thức xâm hại", "Forms of abuse", ABUSE_FORMS),
         CRIME_FLAG,
         C("special_circumstance_group", "Nhóm trẻ em có hoàn cảnh đặc biệt", "Special-circumstance group", SPECIAL_GROUPS),
+        C("risk_conclusion", "Kết luận chung về mức độ nguy cơ", "Overall risk conclusion", LEVELS, required=True),
         A("assessment_notes", "Nhận định, kết luận đánh giá", "Assessment and conclusion", required=True),
     ], form_no="Mẫu 02"),
     "emergency_decision": Form("Quyết định biện pháp khẩn cấp", [
@@ -191,6 +229,8 @@ FORMS: dict[str, Form] = {
         A("plan_objectives", "Mục tiêu", "Objectives", required=True),
         A("plan_measures", "Các biện pháp, người thực hiện, thời gian", "Measures, who, when", required=True),
         *REFER_FLAGS,
+        M("plan_assignees", "Cơ quan, tổ chức, cá nhân được phân công thực hiện", "Who carries out the measures",
+          PLAN_ASSIGNEES),
         D("next_review_date", "Ngày rà soát dự kiến", "Planned review date"),
     ], form_no="Mẫu 04"),
     # opens on the rejected plan: its fields carry the same names, so the task's data holds the rejected content
@@ -199,6 +239,8 @@ FORMS: dict[str, Form] = {
         A("plan_objectives", "Mục tiêu", "Objectives", required=True),
         A("plan_measures", "Các biện pháp sau chỉnh sửa", "Measures after revision", required=True),
         *REFER_FLAGS,
+        M("plan_assignees", "Cơ quan, tổ chức, cá nhân được phân công thực hiện", "Who carries out the measures",
+          PLAN_ASSIGNEES),
         D("next_review_date", "Ngày rà soát dự kiến", "Planned review date"),
     ], form_no="Mẫu 04", prefill=True),
     "approve_plan": Form("Phê duyệt kế hoạch", [
@@ -207,6 +249,9 @@ FORMS: dict[str, Form] = {
             ("revise", "Yêu cầu chỉnh sửa", "Send back for revision")], required=True),
         T("decision_number", "Số quyết định", "Decision number"),
         D("approval_meeting_date", "Ngày họp", "Meeting date"),
+        A("approval_meeting_participants", "Thành phần họp (cơ quan, tổ chức liên quan, đại diện khu dân cư, cha mẹ "
+          "hoặc người chăm sóc)", "Meeting participants (agencies, residential area, parents or caregiver)"),
+        A("parents_views", "Ý kiến của cha mẹ, người chăm sóc trẻ", "Views of the parents or caregiver"),
         A("approval_notes", "Ý kiến của Chủ tịch", "Chairman's remarks", required=True),
     ], form_no="Mẫu 05"),
     "accept_transfer": Form("Tiếp nhận hồ sơ chuyển đến", [
@@ -226,11 +271,16 @@ FORMS: dict[str, Form] = {
             ("new_plan", "Xây dựng kế hoạch mới", "Make a new plan")], required=True),
     ], form_no="Mẫu 06"),
     "close_case": Form("Kết thúc kế hoạch, đóng hồ sơ", [
+        C("closure_decision", "Quyết định của Chủ tịch về đề xuất kết thúc", "Chairman's decision on the proposed closure", [
+            ("close", "Đồng ý kết thúc kế hoạch", "Close the plan"),
+            ("continue", "Không đồng ý: tiếp tục thực hiện, theo dõi kế hoạch", "Refuse: the plan continues")],
+          required=True),
         C("closure_outcome", "Kết quả", "Outcome", [
             ("safe_stable", "Trẻ an toàn, ổn định", "Child safe and stable"),
             ("moved", "Trẻ chuyển nơi cư trú", "Child moved away"),
-            ("other", "Khác", "Other")], required=True),
-        A("closure_notes", "Căn cứ kết thúc", "Grounds for closure", required=True),
+            ("other", "Khác", "Other")]),
+        A("closure_notes", "Căn cứ kết thúc hoặc lý do không đồng ý", "Grounds for closure, or for refusing it",
+          required=True),
     ]),
     "arrange_alternative_care": Form("Bố trí nơi tạm trú, chăm sóc thay thế", [
         T("shelter_place", "Nơi tạm trú an toàn", "Safe shelter", required=True),

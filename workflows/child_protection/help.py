@@ -22,8 +22,9 @@ HELP = {
                        "(Luật Trẻ em Điều 52.2).",
     "review_visit": "Theo dõi, đánh giá việc thực hiện kế hoạch (Mẫu số 06) và đề xuất điều chỉnh nếu cần "
                     "(NĐ 56/2017 Điều 29).",
-    "close_case": "Kết thúc kế hoạch khi trẻ đã an toàn và nguy cơ đã được loại bỏ, hoặc trẻ đủ 16 tuổi, hoặc "
-                  "chuyển hồ sơ (NĐ 56/2017 Điều 30).",
+    "close_case": "Chủ tịch UBND xã quyết định về đề xuất kết thúc: đồng ý khi trẻ đã an toàn, ổn định và nguy cơ đã "
+                  "được loại bỏ (hoặc trẻ đủ 16 tuổi, hoặc chuyển hồ sơ); không đồng ý thì kế hoạch tiếp tục được "
+                  "thực hiện, theo dõi (NĐ 56/2017 Điều 30).",
     "arrange_alternative_care": "Bố trí nơi tạm trú an toàn, chăm sóc thay thế cho trẻ bị tạm thời cách ly "
                                 "(NĐ 56/2017 Điều 32; Luật Trẻ em Điều 62).",
     "separation_review": "Thời gian tạm thời cách ly không quá 15 ngày, hết 24:00 ngày thứ 15 kể từ ngày quyết định, "

@@ -22,7 +22,7 @@ INTAKE_ROLES = frozenset({"commune_officer", "hotline", "commune_police"})
 # the bound is the province's setting (the law is silent), 30 days by default
 RECEIVED_AT_MAX_AGE_DAYS = int(os.environ.get("BVTE_RECEIVED_AT_MAX_AGE_DAYS", "30"))
 SUMMARY_FIELDS = ("child_name", "child_sex", "child_age", "child_birth_date", "channel", "urgency", "abuse_forms",
-                  "case_category", "special_circumstance_group")
+                  "case_category", "special_circumstance_group", "child_age_16_17", "applicable_procedure")
 
 
 def person_key(name: str | None, birth: str | None, residence: str | None) -> str | None:
@@ -32,6 +32,31 @@ def person_key(name: str | None, birth: str | None, residence: str | None) -> st
     folded = unicodedata.normalize("NFD", name.lower().replace("đ", "d"))
     folded = re.sub(r"[^a-z0-9 ]", "", "".join(c for c in folded if unicodedata.category(c) != "Mn"))
     return f"{' '.join(folded.split())}|{birth or ''}|{residence or ''}"
+
+
+def _age_at(data: dict, when: dt.datetime) -> int | None:
+    if data.get("child_birth_date"):
+        born = dt.date.fromisoformat(data["child_birth_date"])
+        day = when.date()
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return data.get("child_age")
+
+
+def age_scope(data: dict, when: dt.datetime) -> dict:
+    """Luật Trẻ em 2016 Điều 1: trẻ em là người dưới 16 tuổi. A 16- or 17-year-old is recorded (the report is
+    not lost) with a flag and the procedure that applies instead: a trafficking victim under 18 is supported
+    under Luật Phòng, chống mua bán người 2024 and NĐ 162/2025 (``trafficking_support``); anyone else under 18
+    is helped through general social assistance (NĐ 20/2021/NĐ-CP, trợ giúp xã hội)."""
+    age = _age_at(data, when)
+    if age is None or age < 16:
+        return {"child_age_16_17": False}
+    trafficked = "trafficking" in (data.get("abuse_forms") or []) or data.get("special_circumstance_group") == "m"
+    procedure = "trafficking_support" if trafficked else "social_assistance"
+    note = ("Người từ đủ 16 đến dưới 18 tuổi không phải là trẻ em theo Luật Trẻ em 2016 (Điều 1): thủ tục NĐ 56/2017 "
+            "không áp dụng. " + ("Áp dụng thủ tục hỗ trợ nạn nhân mua bán người (Luật Phòng, chống mua bán người 2024; "
+                                  "NĐ 162/2025/NĐ-CP)." if trafficked else
+                                  "Chuyển trợ giúp xã hội (NĐ 20/2021/NĐ-CP) và các biện pháp hỗ trợ khác theo pháp luật."))
+    return {"child_age_16_17": True, "applicable_procedure": procedure, "age_scope_note": note}
 
 
 def open_case(engine: Engine, report: dict, actor: Actor, idempotency: tuple[int, str, str] | None = None):
@@ -45,6 +70,7 @@ def open_case(engine: Engine, report: dict, actor: Actor, idempotency: tuple[int
     if data.get("reporter_anonymous"):
         for name in ("reporter_name", "reporter_phone", "reporter_address"):
             data[name] = None
+    data.update(age_scope(data, received_at or engine.now()))
     summary = {k: data.get(k) for k in SUMMARY_FIELDS}
     key = person_key(data.get("child_name"), data.get("child_birth_date") or (str(data["child_age"])
                      if data.get("child_age") is not None else None),

@@ -11,12 +11,13 @@ GROUPS = {
                  "residence_commune", "incident_commune"],
     "report": ["channel", "case_category", "urgency", "received_at", "incident_place", "description",
                "child_condition", "likely_outcome", "abuse_forms", "special_circumstance_group",
-               "actions_already_taken", "crime_suspected"],
+               "actions_already_taken", "crime_suspected", "report_medium", "received_by", "child_age_16_17",
+               "age_scope_note", "applicable_procedure"],
     "social_history": ["parents_info", "family_situation", "harm_severity", "abuser_access", "care_obstacles",
                        "self_protection", "serious_harm", "caregiver_is_abuser", "assessment_notes",
                        "physical_state", "psychological_state", "family_assessment", "needs_meeting_date",
                        "needs_meeting_participants", "child_consulted", "needs", "review_notes",
-                       "harm_still_serious", "recovery_capacity", "visit_date", "review_outcome"],
+                       "harm_still_serious", "recovery_capacity", "visit_date", "review_outcome", "risk_conclusion"],
     "emergency": ["emergency_measures", "separation_ordered", "shelter_place", "alternative_carer",
                   "decision_notes", "actions_taken", "police_involved", "health_involved", "evidence_preserved",
                   "child_safe_now", "care_notes", "separation_action", "separation_review_notes",
@@ -25,7 +26,8 @@ GROUPS = {
     "plan": ["plan_objectives", "plan_measures", "next_review_date", "refer_police", "refer_health",
              "refer_education", "refer_legal_aid", "refer_social_work", "plan_approved", "approval_decision",
              "decision_number", "approval_meeting_date", "approval_notes", "revision_notes", "rejected_plans",
-             "closure_outcome", "closure_notes"],
+             "closure_outcome", "closure_notes", "closure_decision", "plan_assignees", "approval_meeting_participants",
+             "parents_views"],
     # the hand-over to the residence commune (Luật Trẻ em Điều 52.2)
     "transfer": ["responsible_commune", "transferred_at", "assigned_officer", "transfer_notes"],
     # the criminal track (NĐ 56/2017 Điều 25.3; BLTTHS 2015 Điều 145, 147): its status, not the evidence
@@ -35,7 +37,8 @@ GROUPS = {
     # what was done on a missed limit, and Sở Y tế's guidance to the commune, shown on the case
     "escalation": ["escalation_action", "province_actions", "province_directive"],
     "referral": ["plan_measures", "needs", "contact_person", "planned_action", "service_outcome", "service_notes"],
-    "reporter": ["reporter_anonymous", "reporter_name", "reporter_phone", "reporter_address", "reporter_consent"],
+    "reporter": ["reporter_anonymous", "reporter_name", "reporter_phone", "reporter_address", "reporter_consent",
+                 "reporter_relation"],
 }
 
 ROLE_GROUPS = {
