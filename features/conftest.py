@@ -70,6 +70,11 @@ def _(ctx):
     ctx["report"].update(reporter_anonymous=True)
 
 
+@given("người báo tin không đồng ý ghi thông tin của mình")
+def _(ctx):
+    ctx["report"].update(reporter_consent=False)
+
+
 @given(parsers.parse('trẻ cư trú tại xã "{commune}"'))
 def _(ctx, commune):
     ctx["report"]["residence_commune"] = commune

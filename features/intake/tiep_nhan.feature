@@ -46,3 +46,8 @@ Tính năng: Tiếp nhận thông tin về trẻ em bị xâm hại hoặc có n
     Cho trẻ 15 tuổi
     Khi "canbo.x01" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
     Thì hồ sơ ghi trẻ dưới 16 tuổi
+
+  Tình huống: Người báo tin không đồng ý: không lưu danh tính (Mẫu số 01, "nếu người báo tin đồng ý")
+    Cho người báo tin không đồng ý ghi thông tin của mình
+    Khi "tongdai111" ghi nhận báo cáo lúc "2026-11-23T08:00:00+07:00"
+    Thì thông tin người báo tin không được lưu

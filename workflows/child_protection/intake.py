@@ -67,8 +67,9 @@ def open_case(engine: Engine, report: dict, actor: Actor, idempotency: tuple[int
     if received_at is not None and received_at.tzinfo is not None and received_at < oldest:
         raise InvalidTaskData({"received_at": [f"thời điểm tiếp nhận sớm hơn {RECEIVED_AT_MAX_AGE_DAYS} ngày trước / "
                                                f"receipt more than {RECEIVED_AT_MAX_AGE_DAYS} days ago"]})
-    if data.get("reporter_anonymous"):
-        for name in ("reporter_name", "reporter_phone", "reporter_address"):
+    # Mẫu số 01: the informant is recorded only "nếu người báo tin đồng ý" (NĐ 56/2017 Điều 33; Luật Trẻ em Điều 6)
+    if data.get("reporter_anonymous") or not data.get("reporter_consent"):
+        for name in ("reporter_name", "reporter_phone", "reporter_address", "reporter_relation"):
             data[name] = None
     data.update(age_scope(data, received_at or engine.now()))
     summary = {k: data.get(k) for k in SUMMARY_FIELDS}
