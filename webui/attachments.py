@@ -71,7 +71,7 @@ def upload(case_id: str):
         data = sent.stream.read(attachments.MAX_BYTES + 1) if sent is not None else b""
         try:
             attachments.add(engine, attachments.Upload(
-                case_id=case.id, filename=sent.filename if sent is not None else "", data=data,
+                case_id=case.id, filename=(sent.filename or "") if sent is not None else "", data=data,
                 audience=request.form.get("audience") or "case", note=request.form.get("note") or "",
                 task_id=task.id if task else None, task_title=task.title if task else None),
                 current_user.actor, directory())

@@ -4,6 +4,8 @@ reopening a wrongly completed step. They belong to the ``cases`` blueprint (``we
 
 from __future__ import annotations
 
+import pathlib
+
 from flask import Response
 from flask import abort
 from flask import current_app
@@ -67,8 +69,7 @@ def _printout(case_id: str, form_id: str) -> tuple[str, object, object]:
 
 
 def _print_css() -> str:
-    with current_app.open_resource("static/print.css") as fh:
-        return fh.read().decode("utf-8")
+    return pathlib.Path(str(current_app.static_folder), "print.css").read_text(encoding="utf-8")
 
 
 @bp.get("/cases/<case_id>/print/<form_id>")

@@ -213,7 +213,7 @@ def highlight_ids(bundle, task_names: list[str]) -> list[str]:
         if name in main_ids:
             out.append(name)
         else:
-            out.extend(callers.get(owner.get(name), []))
+            out.extend(callers.get(owner.get(name) or "", []))
     return sorted(set(out))
 
 

@@ -81,7 +81,7 @@ def test_complete_task_through_the_form(app, engine, as_user):
     # the same form posted again: told that it was completed, nothing changes
     again = client.post(f"/tasks/{t.id}", data={"csrf_token": token(page), "assessment_notes": "x"},
                         follow_redirects=True)
-    assert "đã được canbo.x01 hoàn thành" in again.get_data(as_text=True)
+    assert "đã được Nguyễn Thị Hạnh · " in again.get_data(as_text=True)   # people by name and agency (#22.2)
 
 
 def test_case_file_scope_and_audit(app, engine, as_user):
@@ -183,7 +183,7 @@ def test_break_glass_is_reasoned_time_limited_and_shown(app, engine, as_user, cl
     assert "truy cập khẩn cấp" in html and "Trần Văn Báo" not in html
     officer = app.test_client()
     login(officer, "canbo.x01")
-    assert "congan.x02" in officer.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "Bùi Quốc Việt" in officer.get(f"/cases/{case.id}").get_data(as_text=True)
     province = app.test_client()
     login(province, "soyte.tinh")
     assert "congan.x02" in province.get("/break-glass/log").get_data(as_text=True)
