@@ -100,7 +100,7 @@ def test_report_to_police_referral_through_the_ui(server, browser, sqlite_engine
     officer.open_task("Đánh giá nguy cơ ban đầu")
     p = officer.page
     for field, value in [("harm_severity", "high"), ("abuser_access", "high"), ("care_obstacles", "high"),
-                         ("self_protection", "low")]:
+                         ("self_protection", "low"), ("risk_conclusion", "high")]:
         p.select_option(f"#in-{field}", value)
     p.check("input[name=serious_harm]")
     p.check("input[name=caregiver_is_abuser]")
