@@ -58,7 +58,7 @@ def visible_data(engine, data: dict, user, case: Case, scope: str | None = None)
 
 def form_to_data(form, fields) -> dict:
     """Turn an HTML form post into typed data for the task's schema."""
-    data = {}
+    data: dict[str, object] = {}
     for f in fields:
         if f.kind == "bool":
             data[f.name] = form.get(f.name) in ("on", "true", "1", "yes")

@@ -16,7 +16,8 @@ from webui.errors import json_error
 def _field_with_nul() -> str | None:
     if "\x00" in request.path:
         return "path"
-    for source in (request.args, request.form if request.method in ("POST", "PUT", "PATCH") else {}):
+    sources = [request.args] + ([request.form] if request.method in ("POST", "PUT", "PATCH") else [])
+    for source in sources:
         for key in source:
             if "\x00" in key or any("\x00" in v for v in source.getlist(key)):
                 return key.replace("\x00", "")[:60] or "field"
