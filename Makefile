@@ -54,7 +54,7 @@ run: seed fonts
 
 lint: install
 	$(BIN)/ruff check engine workflows webui tests features tools bench conftest.py
-	$(BIN)/mypy engine workflows
+	$(BIN)/mypy engine workflows webui
 
 # the printouts' PDF (WeasyPrint) needs Pango and serif fonts with every Vietnamese letter
 fonts:
@@ -69,7 +69,7 @@ browser:
 test: install browser fonts
 	$(BIN)/bvte db upgrade
 	$(BIN)/ruff check engine workflows webui tests features tools bench conftest.py
-	$(BIN)/mypy engine workflows
+	$(BIN)/mypy engine workflows webui
 	$(BIN)/python -m pytest -q
 
 # The suite under Debian's faketime at dates that have broken date-dependent code before: inside each
