@@ -117,6 +117,11 @@ def chain(session: Session, events: list[Event]) -> list[dict]:
     return rows
 
 
+def state_digest(state: str) -> str:
+    """The SHA-256 of a case's stored state, recorded in the audit event of the write that stored it."""
+    return hashlib.sha256(state.encode("utf-8")).hexdigest()
+
+
 def verify(session: Session) -> list[str]:
     """Problems found in the chain (empty when intact). With a key configured, a row that matches only
     its plain hash after the first keyed row was written without the key (forged or re-hashed)."""
@@ -124,7 +129,10 @@ def verify(session: Session) -> list[str]:
     prev = GENESIS
     key = _KEY[0]
     keyed_seen = False
+    states: dict[str, str] = {}   # case id -> state hash recorded by its latest write
     for row in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
+        if row.case_id and isinstance(row.detail, dict) and row.detail.get("state_sha256"):
+            states[row.case_id] = row.detail["state_sha256"]
         if row.prev_hash != prev:
             problems.append(f"audit row {row.id}: previous-hash mismatch (a row before it was removed or altered)")
         body = _body(row.prev_hash, row.at, row.actor, row.action, row.case_id, row.task_id, row.detail)
@@ -141,7 +149,23 @@ def verify(session: Session) -> list[str]:
     if key is not None and prev != GENESIS and not keyed_seen:
         problems.append("the newest audit rows are not signed with the audit key (the chain was re-hashed "
                         "without it, or nothing was written since the key was configured)")
+    problems += _states_match(session, states)
     head = session.execute(select(_HEAD_TABLE.c.hash).where(_HEAD_TABLE.c.id == 1)).scalar()
     if head != prev:
         problems.append("audit head does not match the newest row (rows were removed from the end of the chain)")
+    return problems
+
+
+def _states_match(session: Session, states: dict[str, str]) -> list[str]:
+    """Cases whose stored state is not the one their latest audited write recorded."""
+    from engine.models import Case
+
+    problems = []
+    ids = sorted(states)
+    for i in range(0, len(ids), 500):
+        for case_id, reference, state in session.execute(select(Case.id, Case.reference, Case.state)
+                                                         .where(Case.id.in_(ids[i:i + 500]))):
+            if state_digest(state or "") != states[case_id]:
+                problems.append(f"case {reference}: its stored state is not the one its last audited step wrote "
+                                f"(edited in the database)")
     return problems

@@ -199,7 +199,8 @@ class Store:
         plan = self.plan(s, case, wf, lv, before, escalated or set(), bump=bump,
                          process_version_id=process_version_id)
         commune_before = case.commune_code
-        if not self.writer.write(s, plan, step, events or []):
+        events = with_state_hash(events or [], plan, self.ctx.now())
+        if not self.writer.write(s, plan, step, events):
             raise Conflict("hồ sơ vừa được người khác cập nhật / the case was changed by someone else")
         outbox.enqueue_for_plan(s, self.ctx, plan, commune_before, lv.config.notify)   # same transaction
         note_stall(s, plan, self.ctx.now())
@@ -207,6 +208,8 @@ class Store:
     def store_batch(self, s: Session, plans: list[Plan]) -> list[Plan]:
         """Write planned cases (each with its ``events``) in the caller's transaction; the plans written."""
         communes = {p.case.id: p.case.commune_code for p in plans}
+        for p in plans:
+            p.events = with_state_hash(p.events, p, self.ctx.now())
         applied = self.writer.write_batch(s, plans)
         for p in applied:   # their notifications, in the same transaction
             outbox.enqueue_for_plan(s, self.ctx, p, communes[p.case.id])
@@ -273,6 +276,20 @@ class Store:
         if not start:
             return None
         return rule.due(parse_instant(start), self.calendars.work_calendar())
+
+
+def with_state_hash(events: list[audit.Event], plan: Plan, now: dt.datetime) -> list[audit.Event]:
+    """The write's audit events, the last of the case's carrying the SHA-256 of the state written, so that
+    ``audit.verify`` finds a ``cases.state`` edited in the database (issue #18.6)."""
+    digest = audit.state_digest(plan.values["state"])
+    mine = [i for i, e in enumerate(events) if e.case_id == plan.case.id]
+    if not mine:
+        return [*events, audit.Event(now, "engine", "case.state", plan.case.id, detail={"state_sha256": digest})]
+    i = mine[-1]
+    last = events[i]
+    marked = audit.Event(last.at, last.actor, last.action, last.case_id, last.task_id,
+                         {**(last.detail or {}), "state_sha256": digest})
+    return [*events[:i], marked, *events[i + 1:]]
 
 
 def note_stall(s: Session, plan: Plan, now: dt.datetime) -> None:

@@ -13,6 +13,7 @@ from engine import audit_anchor
 from engine.db import Database
 from engine.models import AuditEvent
 from engine.models import AuditHead
+from tests.support.db import as_database_owner
 
 AT = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.timezone.utc)
 
@@ -43,6 +44,7 @@ def test_signed_chain_verifies_and_a_forged_row_does_not(db_url, keyed):
     _write(db, 3)
     assert _problems(db) == []
     with db.write() as s:   # a row appended with the plain hash, as someone without the key would
+        as_database_owner(s)
         head = s.execute(select(AuditHead.hash)).scalar()
         audit.set_key(None)
         try:
@@ -60,6 +62,7 @@ def test_rehashing_the_whole_chain_without_the_key_is_found(db_url, keyed):
     db = Database(db_url)
     _write(db, 3)
     with db.write() as s:
+        as_database_owner(s)
         prev = audit.GENESIS
         audit.set_key(None)
         try:
@@ -84,6 +87,7 @@ def test_cutting_the_tail_is_found_by_the_checkpoints(db_url, keyed, tmp_path):
         assert audit_anchor.write_checkpoint(s, target, AT) is False     # unchanged: nothing written
     assert _problems(db, target) == []
     with db.write() as s:   # delete the newest row and set the head to the row before it: consistent again
+        as_database_owner(s)
         newest = s.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
         s.execute(delete(AuditEvent).where(AuditEvent.id == newest.id))
         s.execute(update(AuditHead).values(hash=newest.prev_hash))
@@ -97,4 +101,41 @@ def test_a_missing_checkpoint_file_is_reported(db_url, tmp_path):
     db = Database(db_url)
     _write(db, 1)
     assert any("missing" in p for p in _problems(db, str(tmp_path / "none")))
+    db.dispose()
+
+
+def test_a_case_state_edited_in_the_database_is_found(engine, as_user):
+    from engine.models import Case
+    from tests.support.samples import REPORT
+    from workflows.child_protection.intake import open_case
+
+    case = open_case(engine, REPORT, as_user("tongdai111"))
+    with engine.db.read() as s:
+        assert audit.verify(s) == []
+    with engine.db.write() as s:
+        row = s.get(Case, case.id)
+        row.state = row.state + " "    # any change of the stored text
+    with engine.db.read() as s:
+        found = audit.verify(s)
+    assert any(case.reference in p and "state" in p for p in found), found
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_the_migrated_database_refuses_changes_to_audit_rows(backend, tmp_path, request):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    from engine.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path}/a.sqlite3" if backend == "sqlite" else request.getfixturevalue("pg_url")
+    db = Database(url)
+    upgrade(db)
+    _write(db, 2)
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DatabaseError) as err:
+            with db.write_engine.begin() as conn:
+                conn.execute(text(statement))
+        assert "append-only" in str(err.value)
+    with db.read() as s:
+        assert audit.verify(s) == []
     db.dispose()

@@ -85,3 +85,12 @@ def throwaway_pg(prefix: str) -> ThrowawayDatabase:
             pytest.fail(f"PostgreSQL is required in CI: {exc}")
         pytest.skip(str(exc))
     return db
+
+
+def as_database_owner(session) -> None:
+    """Act as someone who owns the database: the append-only trigger on audit_log (migration 0014) is
+    switched off for this transaction (PostgreSQL; SQLite test schemas are made without triggers)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL session_replication_role = replica"))
