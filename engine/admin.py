@@ -5,6 +5,8 @@ The CLI holds no SQL of its own; these are its reads.
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import select
 
 from engine import audit
@@ -20,7 +22,25 @@ def list_cases(engine, status: str | None = None, limit: int = 50) -> list[Case]
         return list(s.execute(q).scalars())
 
 
-def verify_audit(engine) -> list[str]:
-    """Problems in the audit log's hash chain (empty when intact): ``engine.audit.verify`` on a read."""
+def verify_audit(engine, checkpoints: str | None = None) -> list[str]:
+    """Problems in the audit log's hash chain (empty when intact): ``engine.audit.verify`` on a read, and
+    the chain against the checkpoints kept outside the database (``BVTE_AUDIT_CHECKPOINTS`` by default)."""
+    from engine import audit_anchor
+
+    target = checkpoints if checkpoints is not None else os.environ.get("BVTE_AUDIT_CHECKPOINTS", "")
     with engine.db.read() as s:
-        return audit.verify(s)
+        problems = audit.verify(s)
+        if target:
+            problems += audit_anchor.verify_checkpoints(s, target)
+        return problems
+
+
+def checkpoint_audit(engine, checkpoints: str | None = None) -> bool:
+    """Append the chain's newest row to the checkpoint file(s) when it has grown (a no-op unconfigured)."""
+    from engine import audit_anchor
+
+    target = checkpoints if checkpoints is not None else os.environ.get("BVTE_AUDIT_CHECKPOINTS", "")
+    if not target:
+        return False
+    with engine.db.read() as s:
+        return audit_anchor.write_checkpoint(s, target, engine.now())

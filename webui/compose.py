@@ -24,6 +24,30 @@ def configured_database_url() -> str:
     return from_env()["DATABASE_URL"]
 
 
+class AuditKeyMissing(RuntimeError):
+    pass
+
+
+def configure_audit() -> None:
+    """The audit trail's HMAC key (issue #18.6), from ``BVTE_AUDIT_KEY_FILE`` (a file of at least 32 bytes,
+    kept outside the database and its backups). Required in production; without it (development, tests)
+    rows are chained with plain SHA-256."""
+    from engine import audit
+
+    path = os.environ.get("BVTE_AUDIT_KEY_FILE")
+    if not path:
+        if os.environ.get("BVTE_ENV") == "production":
+            raise AuditKeyMissing("BVTE_AUDIT_KEY_FILE must name the audit key file in production "
+                                  "(e.g. head -c 32 /dev/urandom > /etc/bvte/audit.key)")
+        audit.set_key(None)
+        return
+    with open(path, "rb") as fh:
+        key = fh.read().strip()
+    if len(key) < 32:
+        raise AuditKeyMissing(f"{path}: the audit key must be at least 32 bytes")
+    audit.set_key(key)
+
+
 def build_engine(database_url: str | None = None, clock: Clock | None = None, *,
                  test_clock: bool | None = None) -> Engine:
     """An ``Engine`` over ``database_url`` (default: the configured one) with every installed procedure.
@@ -37,4 +61,5 @@ def build_engine(database_url: str | None = None, clock: Clock | None = None, *,
     if clock is None:
         enabled = os.environ.get("BVTE_TEST_CLOCK") == "1" if test_clock is None else test_clock
         clock = clock_from_env() if enabled else SystemClock()
+    configure_audit()
     return Engine(Database(database_url), build_registry(), clock)

@@ -62,6 +62,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+AUDIT_KEY = b"reliability-test-audit-key-32-bytes!"
+
+
+@pytest.fixture(autouse=True)
+def _signed_audit(tmp_path_factory):
+    """Production signs the audit chain: the servers get the key file, this process the same key."""
+    from engine import audit
+
+    path = tmp_path_factory.getbasetemp() / "audit.key"
+    path.write_bytes(AUDIT_KEY)
+    os.environ["BVTE_AUDIT_KEY_FILE"] = str(path)
+    audit.set_key(AUDIT_KEY)
+    yield
+    audit.set_key(None)
+    os.environ.pop("BVTE_AUDIT_KEY_FILE", None)
+
+
 class Server:
     """gunicorn serving BVTE on a loopback port (a real WSGI server in its own process group)."""
 
@@ -261,3 +278,18 @@ def test_production_mode_refuses_default_secrets(monkeypatch):
     monkeypatch.setenv("BVTE_TEST_CLOCK", "1")
     with pytest.raises(ConfigError):
         from_env()
+
+
+def test_production_refuses_to_start_without_the_audit_key(monkeypatch, tmp_path):
+    from webui.compose import AuditKeyMissing
+    from webui.compose import configure_audit
+
+    monkeypatch.setenv("BVTE_ENV", "production")
+    monkeypatch.delenv("BVTE_AUDIT_KEY_FILE", raising=False)
+    with pytest.raises(AuditKeyMissing, match="BVTE_AUDIT_KEY_FILE"):
+        configure_audit()
+    short = tmp_path / "short.key"
+    short.write_bytes(b"too short")
+    monkeypatch.setenv("BVTE_AUDIT_KEY_FILE", str(short))
+    with pytest.raises(AuditKeyMissing, match="32 bytes"):
+        configure_audit()

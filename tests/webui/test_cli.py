@@ -160,3 +160,42 @@ def test_one_composition_root_picks_the_clock(tmp_path, monkeypatch):
     assert build_engine(url, fixed).clock is fixed
     registry = build_engine(url).registry
     assert all(registry.get(p.config.process_id) is not None for p in procedures())
+
+
+def test_audit_signed_checkpointed_and_verified_from_the_cli(cli, tmp_path, monkeypatch):
+    """Issue #18.6 from the command line: with a key file the chain is signed; the timer worker (and
+    ``audit checkpoint``) pin its tail outside the database; ``audit verify`` finds the tail cut."""
+    from sqlalchemy import delete
+    from sqlalchemy import select
+    from sqlalchemy import update
+
+    from engine import audit
+    from engine.db import Database
+    from engine.migrate import upgrade
+    from engine.models import AuditEvent
+    from engine.models import AuditHead
+
+    key = tmp_path / "audit.key"
+    key.write_bytes(b"a-test-audit-key-of-thirty-two-bytes")
+    marks = tmp_path / "audit.checkpoints"
+    monkeypatch.setenv("BVTE_AUDIT_KEY_FILE", str(key))
+    monkeypatch.setenv("BVTE_AUDIT_CHECKPOINTS", str(marks))
+    db = Database(f"sqlite:///{tmp_path}/cli.sqlite3")
+    upgrade(db)
+    try:
+        assert cli("seed-demo").exit_code == 0
+        res = cli("timers", "run", "--once")                    # a sweep also writes the checkpoint
+        assert res.exit_code == 0 and marks.exists()
+        assert "intact" in cli("audit", "verify").output
+        assert "nothing new" in cli("audit", "checkpoint").output
+        with db.write_engine.begin() as conn:                   # the owner drops the trigger, cuts the tail
+            conn.exec_driver_sql("DROP TRIGGER audit_log_no_delete")
+            newest = conn.execute(select(AuditEvent.id, AuditEvent.prev_hash)
+                                  .order_by(AuditEvent.id.desc()).limit(1)).first()
+            conn.execute(delete(AuditEvent).where(AuditEvent.id == newest.id))
+            conn.execute(update(AuditHead).values(hash=newest.prev_hash))
+        res = cli("audit", "verify")
+        assert res.exit_code == 1 and "cut" in res.output
+    finally:
+        audit.set_key(None)
+        db.dispose()

@@ -49,6 +49,7 @@ def timers_run(once, interval, now_text):
 
     from sqlalchemy.exc import SQLAlchemyError
 
+    from engine.admin import checkpoint_audit
     from workflows.registry import run_sweep_hooks
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -67,6 +68,7 @@ def timers_run(once, interval, now_text):
         try:
             run_sweep_hooks(worker)
             fired = worker.fire_due_timers()
+            checkpoint_audit(worker)   # the chain's tail pinned outside the database (BVTE_AUDIT_CHECKPOINTS)
             wait = interval
         except Exception as exc:   # restarted, unreachable, read-only, locked, or a bug: wait and retry
             if once:
