@@ -252,9 +252,15 @@ def reference_taken(s: Session, reference: str) -> bool:
     return s.execute(select(_CASES.c.id).where(_CASES.c.reference == reference)).first() is not None
 
 
+# Crockford's base32 without I, L, O, U: read aloud over a phone line without confusion
+_REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
 def new_reference(commune_code: str, now: dt.datetime) -> str:
-    """A case reference: commune, date in Vietnam, 24 random bits (``start_case`` draws again on a clash)."""
-    return f"{commune_code}-{now.astimezone(VN_TZ):%y%m%d}-{secrets.token_hex(3).upper()}"
+    """A case reference: commune, date in Vietnam, 50 random bits in ten base-32 characters (a reference
+    cannot be guessed from another one; ``start_case`` draws again on a clash; issue #18.2)."""
+    tail = "".join(secrets.choice(_REF_ALPHABET) for _ in range(10))
+    return f"{commune_code}-{now.astimezone(VN_TZ):%y%m%d}-{tail[:5]}-{tail[5:]}"
 
 
 def json_safe(data: dict) -> dict:
