@@ -38,6 +38,23 @@ def case_scope(engine, user, case: Case, now=None) -> str | None:
     return None
 
 
+def possible_duplicates(engine, user, case: Case) -> list[Case]:
+    """Open cases with the same duplicate key that ``user`` may already see; the communes holding the others
+    are told instead (a reference is the first step into a case, issue #18.2). Read after the case was
+    committed: a failure here must not turn a recorded case into an error."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine import duplicates
+
+    try:
+        others = engine.open_cases_with_key(case.dedup_key, exclude=case.id)
+        visible = [c for c in others if case_scope(engine, user, c) is not None]
+        duplicates.tell_owners(engine, case, [c for c in others if c not in visible])
+    except SQLAlchemyError:
+        return []
+    return visible
+
+
 def procedure_of(engine, case: Case):
     """The procedure a case belongs to (None for an ad-hoc process of policy staff)."""
     return registry.for_process(lookups.process_id_of(engine, case))

@@ -104,15 +104,7 @@ def intake(code: str):
 
 
 def _possible_duplicates(engine, case) -> list:
-    """Other open cases with the same duplicate key, read after the case was committed: a failure here must
-    not turn a recorded case into an error page (the officer would record it again)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    try:   # only cases the reporter may already see: a reference is the first step into a case (#18.2)
-        return [c for c in engine.open_cases_with_key(case.dedup_key, exclude=case.id)
-                if case_scope(engine, current_user, c) is not None]
-    except SQLAlchemyError:
-        return []
+    return access.possible_duplicates(engine, current_user, case)
 
 
 @bp.get("/cases")

@@ -15,6 +15,7 @@ KINDS = {
     "handover": ("Hồ sơ được chuyển đến xã", "Case handed over"),
     "break_glass": ("Truy cập khẩn cấp hồ sơ", "Break-glass opening of a case"),
     "message": ("Tin nhắn về hồ sơ", "Message on a case"),
+    "duplicate": ("Báo cáo mới có thể về cùng người với hồ sơ của xã", "A new report may concern a case of yours"),
     "stuck_overdue": ("Quá hạn, hồ sơ đang gặp sự cố hệ thống", "Overdue while the case cannot run"),
 }
 EMERGENCY = ("KHẨN CẤP", "EMERGENCY")

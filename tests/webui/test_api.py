@@ -74,8 +74,26 @@ def test_concurrent_retries_create_one_case(api, engine):
 
 def test_repeat_report_offers_existing_case(api):
     first = api("post", "/reports", "tongdai111", json=REPORT).get_json()
-    second = api("post", "/reports", "congan.x01", json=dict(REPORT, channel="police")).get_json()
-    assert second["existing_open_cases"] == [first["reference"]]
+    second = api("post", "/reports", "canbo.x01", json=dict(REPORT, channel="walk_in")).get_json()
+    assert second["existing_open_cases"] == [first["reference"]]      # the commune officer sees both
+
+
+def test_repeat_report_names_no_case_the_reporter_may_not_see(api, engine):
+    """Issue #18.2: another commune's police get no reference; the owning commune is told instead."""
+    from sqlalchemy import select
+
+    from engine.models import User
+    from engine.notify.models import Notification
+
+    first = api("post", "/reports", "tongdai111", json=REPORT).get_json()
+    second = api("post", "/reports", "congan.x02", json=dict(REPORT, channel="police")).get_json()
+    assert second["existing_open_cases"] == []
+    with engine.db.read() as s:
+        told = s.execute(select(User.username, Notification.subject).join(User, User.id == Notification.user_id)
+                         .where(Notification.kind == "duplicate", Notification.channel == "app")).all()
+    assert [u for u, _ in told] == ["canbo.x01"]
+    assert first["reference"] in told[0][1] and second["reference"] in told[0][1]
+    assert REPORT["child_name"] not in told[0][1]
 
 
 def test_link_cases_by_officer_only(api):

@@ -20,7 +20,6 @@ from flask import request
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.exc import SQLAlchemyError
 
 from engine import audit
 from engine.accounts import token_hash
@@ -31,6 +30,7 @@ from engine.models import Case
 from engine.models import OpenTask
 from webui.access import can_intake
 from webui.access import case_scope
+from webui.access import possible_duplicates
 from webui.access import visible_data
 from webui.api.schemas import CaseSchema
 from webui.api.schemas import CompleteSchema
@@ -61,6 +61,7 @@ csrf.exempt(bp)
 PAGE = 50
 MAX_KEY = 200
 PUBLIC = {"api.openapi", "api.docs", "api.docs_init"}   # the document and its page: no authentication
+INTAKE_SCOPE = {"api.create_report"}   # all an intake-only token may call
 
 
 def _engine():
@@ -82,7 +83,11 @@ def _authenticate():
             return error(401, "unauthorized", "Authorization must be 'Bearer <token>'")
         user = load_token_user(token_hash(token.strip()))
         if user is None:
-            return error(401, "unauthorized", "unknown or revoked token")
+            return error(401, "unauthorized", "unknown, expired or revoked token")
+        if user.scope == "read" and request.method not in ("GET", "HEAD", "OPTIONS"):
+            return error(403, "forbidden", "this token is read-only (scope 'read')")
+        if user.scope == "intake" and request.endpoint not in INTAKE_SCOPE:
+            return error(403, "forbidden", "this token may only record reports (scope 'intake')")
         g.api_user = user
         return None
     if current_user.is_authenticated:
@@ -204,10 +209,7 @@ def _replayed(previous, digest: str):
 
 
 def _created(case: Case, status: int):
-    try:   # read after the commit: a failure here must not report a recorded case as not recorded
-        others = _engine().open_cases_with_key(case.dedup_key, exclude=case.id)
-    except SQLAlchemyError:
-        others = []
+    others = possible_duplicates(_engine(), _user(), case)   # only what the caller may see (#18.2)
     body = _SCHEMAS.CreatedCaseSchema.dump({"case_id": case.id, "reference": case.reference,
                                             "received_at": case.received_at,
                                             "existing_open_cases": [c.reference for c in others]})

@@ -73,8 +73,9 @@ class CreatedCaseSchema(Schema):
     reference = fields.String(required=True)
     received_at = fields.AwareDateTime(required=True)
     existing_open_cases = fields.List(fields.String(), required=True,
-                                      metadata={"description": "references of open cases about the same child "
-                                                               "(offered for linking, never merged)"})
+                                      metadata={"description": "references of open cases about the same person that "
+                                                               "the caller may already see (offered for linking, "
+                                                               "never merged); the communes of the others are told"})
 
 
 class StatusSchema(Schema):
