@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
 from sqlalchemy import bindparam
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from engine.models import Agency
@@ -21,9 +22,12 @@ _hasher = PasswordHasher()
 _DUMMY = _hasher.hash("bvte-dummy-password")
 
 
-def hash_password(password: str) -> str:
-    if len(password) < 8:
-        raise ValueError("mật khẩu phải có ít nhất 8 ký tự / password must have at least 8 characters")
+def hash_password(password: str, username: str | None = None) -> str:
+    """The argon2id hash of a password that meets the policy (``engine.passwords``: ≥ 12 characters, not a
+    common password, not the username); ``WeakPassword`` (a ``ValueError``) otherwise."""
+    from engine import passwords
+
+    passwords.check(password, username)
     return _hasher.hash(password)
 
 
@@ -39,31 +43,49 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_api_token(engine, username: str, name: str) -> str:
-    """Issue a bearer token acting as ``username``; only its SHA-256 is stored. Returns the token once."""
+TOKEN_SCOPES = ("full", "read", "intake")   # everything the user may do | GET only | recording reports only
+TOKEN_MAX_DAYS = 365
+
+
+def create_api_token(engine, username: str, name: str, scope: str = "full", days: int = 90,
+                     actor: str = "admin") -> str:
+    """Issue a bearer token acting as ``username`` with a ``scope`` (``TOKEN_SCOPES``), valid ``days`` days
+    (1 to 365); only its SHA-256 is stored. Returns the token once."""
+    import datetime as dt
     import secrets
 
     from engine import audit
     from engine.errors import NotFound
 
+    if scope not in TOKEN_SCOPES:
+        raise ValueError(f"phạm vi không hợp lệ / unknown scope '{scope}' (one of: {', '.join(TOKEN_SCOPES)})")
+    if not 1 <= days <= TOKEN_MAX_DAYS:
+        raise ValueError(f"thời hạn 1–{TOKEN_MAX_DAYS} ngày / expiry must be 1 to {TOKEN_MAX_DAYS} days")
     token = "bvte_" + secrets.token_urlsafe(32)
+    now = engine.now()
     with engine.db.write() as s:
-        user = s.execute(select(User).where(User.username == username)).scalar()
+        user = s.execute(select(User).where(User.username == username, User.active.is_(True))).scalar()
         if user is None:
             raise NotFound(f"không có người dùng '{username}' / no such user")
-        s.add(ApiToken(name=name, token_hash=token_hash(token), user_id=user.id,
-                       created_at=engine.now(), revoked=False))
-        audit.append(s, engine.now(), "admin", "token.create", detail={"user": username, "name": name})
+        expires = now + dt.timedelta(days=days)
+        s.add(ApiToken(name=name, token_hash=token_hash(token), user_id=user.id, created_at=now, revoked=False,
+                       scope=scope, expires_at=expires))
+        audit.append(s, now, actor, "token.create", detail={"user": username, "name": name, "scope": scope,
+                                                          "expires_at": expires.isoformat()})
     return token
 
 
-def list_api_tokens(engine) -> list[dict]:
-    """Every API token (never the token itself): id, name, user, created, revoked."""
+def list_api_tokens(engine, province: str | None = None) -> list[dict]:
+    """Every API token (never the token itself): id, name, user, created, revoked, scope, expiry; only the
+    tokens of ``province``'s users when it is given."""
 
     with engine.db.read() as s:
-        rows = s.execute(select(ApiToken.id, ApiToken.name, User.username, ApiToken.created_at, ApiToken.revoked)
-                         .join(User, User.id == ApiToken.user_id).order_by(ApiToken.id))
-        return [dict(row._mapping) for row in rows]
+        q = (select(ApiToken.id, ApiToken.name, User.username, ApiToken.created_at, ApiToken.revoked,
+                    ApiToken.scope, ApiToken.expires_at)
+             .join(User, User.id == ApiToken.user_id).order_by(ApiToken.id))
+        if province is not None:
+            q = q.join(Agency, Agency.id == User.agency_id).where(Agency.province_code == province)
+        return [dict(row._mapping) for row in s.execute(q)]
 
 
 def revoke_api_token(engine, token_id: int, actor: str = "admin") -> bool:
@@ -93,7 +115,8 @@ def active_actor(engine, username: str):
 
 @dataclass(frozen=True)
 class UserRecord:
-    """An active user with their agency, as a session or an API request needs them."""
+    """An active user with their agency, as a session or an API request needs them (``scope``: an API
+    token's, None for a browser session)."""
 
     id: int
     username: str
@@ -104,6 +127,7 @@ class UserRecord:
     agency_type: str | None
     commune_code: str | None
     province_code: str | None
+    scope: str | None = None
 
 
 # an active user with their agency (one query per request)
@@ -111,8 +135,9 @@ _USER_COLUMNS = select(User.id, User.username, User.full_name, User.role, User.a
                        Agency.name.label("agency_name"), Agency.agency_type, Agency.commune_code,
                        Agency.province_code).outerjoin(Agency, Agency.id == User.agency_id)
 _USER = _USER_COLUMNS.where(User.id == bindparam("user_id"), User.active.is_(True))
-_TOKEN_USER = (_USER_COLUMNS.join(ApiToken, ApiToken.user_id == User.id)
+_TOKEN_USER = (_USER_COLUMNS.add_columns(ApiToken.scope).join(ApiToken, ApiToken.user_id == User.id)
                .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked.is_(False),
+                      or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
                       User.active.is_(True)))
 
 
@@ -126,8 +151,9 @@ def active_user(engine, user_id: int) -> UserRecord | None:
 
 
 def token_user(engine, stored_hash: str) -> UserRecord | None:
-    """The active user an unrevoked API token (by its ``token_hash``) belongs to, or None (one query)."""
-    return _record(engine.db.first(_TOKEN_USER, {"token_hash": stored_hash}))
+    """The active user an unrevoked, unexpired API token (by its ``token_hash``) belongs to, with the
+    token's scope, or None (one query)."""
+    return _record(engine.db.first(_TOKEN_USER, {"token_hash": stored_hash, "now": engine.now()}))
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,8 @@ class Commune(Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)   # migration 0015: deactivated or merged
+    merged_into: Mapped[str | None] = mapped_column(String(32), nullable=True)   # the commune that replaced it
 
 
 class Agency(Base):
@@ -75,6 +77,7 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(200))
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"))
     commune_code: Mapped[str | None] = mapped_column(ForeignKey("communes.code"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)   # migration 0015
     __table_args__ = (Index("ix_agency_route", "agency_type", "province_code", "commune_code"),)
 
 
@@ -260,6 +263,8 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(TZ)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    scope: Mapped[str] = mapped_column(String(20), default="full")   # full | read | intake (migration 0015)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)   # None: a token from before 0015
 
 
 class IdempotencyKey(Base):
@@ -333,5 +338,6 @@ class CaseLink(Base):
     __table_args__ = (UniqueConstraint("case_id", "other_case_id"),)
 
 
+import engine.account_models  # noqa: E402,F401  (sign-in security tables; migration 0015)
 import engine.attachments  # noqa: E402,F401  (the attachments table joins the metadata; migration 0013)
 import engine.notify.models  # noqa: E402,F401  (the notification tables join the metadata)

@@ -24,6 +24,11 @@ from webui.labels import field_labels
 def create_app(overrides: dict | None = None, engine: Engine | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(from_env(overrides))
+    if app.config["BVTE_TRUSTED_PROXIES"]:   # the real client and scheme from the configured proxies only
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["BVTE_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     if engine is None:
         engine = build_engine(app.config["DATABASE_URL"], test_clock=app.config["BVTE_TEST_CLOCK"])
     app.extensions["bvte_engine"] = engine

@@ -29,8 +29,15 @@ def db_upgrade():
 @click.command("seed-demo")
 @friendly
 def seed_demo_cmd():
-    """Create a demo province with two communes, every agency, a user per role, and deploy the process."""
+    """Create a demo province with two communes, every agency, a user per role, and deploy the process
+    (development only: refused when BVTE_ENV=production; start a real install with ``bvte admin create``)."""
+    import os
+
     from workflows.seed import DEMO_PASSWORD
+
+    if os.environ.get("BVTE_ENV", "development") == "production":
+        raise click.ClickException("seed-demo is for development only: refused with BVTE_ENV=production "
+                                   "(create the province's administrator with 'bvte admin create')")
     from workflows.seed import seed_demo
 
     created = seed_demo(engine())
