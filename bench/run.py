@@ -107,6 +107,7 @@ def bench_raw(cases: int) -> list[float]:
         for _ in range(cases):
             wf = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=script_engine)
             start = dict(REPORT, urgency="non_emergency", received_at=START.isoformat(), incident_commune="X01",
+                         crime_suspected=False,   # the intake form's default (open_case applies it)
                          residence_commune="X01", responsible_commune="X01", case_id=str(uuid.uuid4()))
             wf.get_next_task(state=TaskState.READY).data.update(start)
             wf.do_engine_steps()

@@ -45,6 +45,11 @@ class Workflow(BpmnWorkflow):
 
     steps_left = MAX_ENGINE_STEPS   # the engine steps one action may still take (``Engine`` resets it)
 
+    def __init__(self, spec, subprocess_specs=None, script_engine=None, **kwargs):
+        super().__init__(spec, subprocess_specs, script_engine, **kwargs)
+        self.task_removed_event.connect(_forget_removed)
+
+
     def _do_engine_steps(self, will_complete_task=None, did_complete_task=None):
 
         def update_workflow(wf):
@@ -73,6 +78,21 @@ class Workflow(BpmnWorkflow):
 
         count = update_workflow(self)
         return count > 0 or len(self.get_active_subprocesses()) > len(active_subprocesses)
+
+
+def _forget_removed(workflow, task) -> None:
+    """A task removed from the tree (of the case or of one of its subprocesses: both notify the top workflow)
+    leaves the event manager too.
+
+    SpiffWorkflow 3.2.0 removes tasks without telling the event manager whenever it prunes a branch outright:
+    a parallel gateway run a second time (``UnstructuredJoin._run_hook``: ``_drop_children(force=True)`` on
+    the subtree of its earlier, completed run), a join cancelling the other threads (``Join._do_join``), a
+    cancelled unfinished task dropping its unfinished children. A WAITING timer in such a branch stayed in
+    ``event_manager.tasks`` with no parent, and the next ``refresh_timers`` failed on it (``'NoneType' object
+    has no attribute 'data'``): the case could not take another step; a stale message or signal catch could
+    catch an event for a task no longer in the case. Stock SpiffWorkflow fails the same way, in one process or
+    with its own serializer around every action (``tests/engine/test_differential.py``)."""
+    workflow.top_workflow.event_manager.tasks.pop(task.id, None)
 
 
 def _lift_depth_limit() -> None:

@@ -35,7 +35,7 @@ def multi_instance(pid: str, sequential: bool, collection: bool) -> dict[str, by
         chars = ('<bpmn:loopDataInputRef>agencies</bpmn:loopDataInputRef>'
                  '<bpmn:loopDataOutputRef>reports</bpmn:loopDataOutputRef>'
                  '<bpmn:inputDataItem id="agency" name="agency"/><bpmn:outputDataItem id="report" name="report"/>')
-    else:
+    else:   # the drivers write "report" on each instance: without an output item the process declares it (#18.8)
         chars = '<bpmn:loopCardinality>count</bpmn:loopCardinality>'
     seq = ' isSequential="true"' if sequential else ""
     body = ('<bpmn:startEvent id="start"/>'
@@ -44,7 +44,8 @@ def multi_instance(pid: str, sequential: bool, collection: bool) -> dict[str, by
             + _user("each", "Mỗi cơ quan", f'<bpmn:multiInstanceLoopCharacteristics{seq}>{chars}'
                                            '</bpmn:multiInstanceLoopCharacteristics>')
             + _user("after", "Tổng hợp") + '<bpmn:endEvent id="end"/>'
-            + _flows("start", "prepare", "each", "after", "end"))
+            + _flows("start", "prepare", "each", "after", "end")
+            + ("" if collection else '<bpmn:dataObject id="report" name="report"/>'))
     return doc(pid, body)
 
 
@@ -152,6 +153,29 @@ def call_activity(pid: str = "caller") -> dict[str, bytes]:
     return files
 
 
+def _timer(tid: str, on: str, duration: str) -> str:
+    return (f'<bpmn:boundaryEvent id="{tid}" attachedToRef="{on}" cancelActivity="false"><bpmn:timerEventDefinition>'
+            f'<bpmn:timeDuration>"{duration}"</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>')
+
+
+def escalation_twice(pid: str = "escalate_twice") -> dict[str, bytes]:
+    """Two limits missed one after the other lead to the same escalation, whose task has a limit of its own
+    (as in child_protection_case: three 12-hour timers into one parallel split, each escalation timed).
+    The second run of ``fan`` prunes the first run's branch, its waiting ``escalation_limit`` included;
+    stock SpiffWorkflow 3.2.0 leaves that timer in its event manager and fails at the next timer refresh."""
+    body = ('<bpmn:startEvent id="start"/><bpmn:parallelGateway id="split"/>' + _user("a", "Việc A")
+            + _user("b", "Việc B") + _timer("a_limit", "a", "PT1H") + _timer("b_limit", "b", "PT2H")
+            + '<bpmn:exclusiveGateway id="missed"/><bpmn:parallelGateway id="fan"/>'
+            + _user("escalate", "Cấp trên xử lý") + _user("inform", "Báo cấp trên")
+            + _timer("escalation_limit", "escalate", "PT5H")
+            + "".join(f'<bpmn:endEvent id="{e}"/>' for e in ("end_a", "end_b", "end_e", "end_i", "end_late"))
+            + _flows("start", "split") + _flows("split", "a", "end_a", prefix="a") + _flows("split", "b", "end_b", prefix="b")
+            + _flows("a_limit", "missed", prefix="la") + _flows("b_limit", "missed", prefix="lb")
+            + _flows("missed", "fan", "escalate", "end_e", prefix="e") + _flows("fan", "inform", "end_i", prefix="i")
+            + _flows("escalation_limit", "end_late", prefix="x"))
+    return doc(pid, body)
+
+
 def stalled_join(pid: str) -> dict[str, bytes]:
     """A modelling error BVTE cannot refuse up front: an exclusive choice into a parallel join. After ``a``
     the case stops with no task, timer or awaited event (the join waits for ``b`` forever)."""
@@ -181,4 +205,5 @@ PROCESSES = {
     "embedded_subprocess": (embedded(), "embedded", {}),
     "event_subprocess": (event_subprocess(), "event_sub", {}),
     "call_activity": (call_activity(), "caller", {}),
+    "escalation_twice": (escalation_twice(), "escalate_twice", {}),
 }

@@ -154,6 +154,7 @@ REQUIRED_TIMERS = {
     # every escalation keeps its own limit (issue #16.4)
     "escalate_response_overdue": "response_escalation",
     "escalate_response_police": "response_escalation",
+    "escalate_response_province": "province_response",   # quá hạn: đánh dấu, báo trực ban Sở Y tế ngay
     "escalate_care_overdue": "response_escalation",
     "escalate_care_police": "response_escalation",
     "escalate_separation_limit": "separation_escalation",
