@@ -32,6 +32,21 @@ class StatutoryGuard:
 
 
 @dataclass
+class EventRule:
+    """Who may deliver a message or a signal to a case of the process, and what its payload holds.
+
+    ``senders``: agency types whose agency serving the case's commune may send it (empty: the registry's
+    default agency, the commune case manager); ``form``: the payload's validator (None: any JSON object)."""
+
+    kind: str                              # "message" | "signal"
+    name: str
+    senders: frozenset[str] = frozenset()
+    form: FormValidator | None = None
+    title_vi: str = ""
+    title_en: str = ""
+
+
+@dataclass
 class ProcessConfig:
     """Per-process knowledge.
 
@@ -44,6 +59,7 @@ class ProcessConfig:
         commune_field: task-data key naming the commune now responsible for the case.
         titles: optional task id -> display title overriding the BPMN name.
         notify: emergencies, reminder lead times and break-glass recipients (``engine.notify.settings``).
+        events: (kind, name) -> who may deliver that message or signal and its payload (``engine.messages``).
     """
 
     process_id: str
@@ -55,6 +71,7 @@ class ProcessConfig:
     guards: list[StatutoryGuard] = field(default_factory=list)
     bpmn_files: list[str] = field(default_factory=list)
     notify: NotifySettings = field(default_factory=NotifySettings)
+    events: Mapping[tuple[str, str], EventRule] = field(default_factory=dict)
 
 
 class ProcessRegistry:

@@ -13,8 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -171,6 +174,53 @@ def advance(wf: BpmnWorkflow, clock: Clock) -> None:
         raise
     except Exception as exc:   # SpiffWorkflow's, a sandboxed script's, the step cap, anything else
         raise WorkflowFailure(f"quy trình lỗi / process error: {describe(exc)}") from None
+
+
+def _catching(wf: BpmnWorkflow, kind: str, name: str):
+    """The definitions of the WAITING elements that catch this message or signal (an event-based gateway's
+    or a multiple event's members included)."""
+    cls = MessageEventDefinition if kind == "message" else SignalEventDefinition
+    for task in all_tasks(wf):
+        if task.state != TaskState.WAITING or not isinstance(task.task_spec, CatchingEvent):
+            continue
+        definition = task.task_spec.event_definition
+        for d in getattr(definition, "event_definitions", None) or [definition]:
+            if isinstance(d, cls) and d.name == name:
+                yield d
+
+
+def send_event(wf: BpmnWorkflow, kind: str, name: str, payload: dict, clock: Clock) -> bool:
+    """Hand the case a message or signal, built on the waiting element's own definition (so SpiffWorkflow's
+    correlation check, computed from ``payload``, decides whether it is this case's); False when nothing
+    waiting caught it. The caller runs the case on (``advance``)."""
+    for definition in _catching(wf, kind, name):
+        correlations = {}
+        if isinstance(definition, MessageEventDefinition) and definition.correlation_properties:
+            correlations = definition.calculate_correlations(wf.script_engine, definition.correlation_properties,
+                                                             payload)
+        try:
+            with using_clock(clock):
+                wf.send_event(BpmnEvent(definition, payload=dict(payload), correlations=correlations))
+        except SpiffWorkflowException:
+            continue
+        except Exception as exc:   # a correlation expression failing on the payload: a failure naming it
+            raise WorkflowFailure(f"sự kiện {name}: {describe(exc)}") from None
+        return True
+    return False
+
+
+def thrown_events(wf: BpmnWorkflow) -> list[tuple[str, str, dict, dict]]:
+    """(kind, name, payload, correlations) of the messages and signals the case threw that nothing inside
+    it caught (taken: SpiffWorkflow forgets them)."""
+    out = []
+    for event in wf.get_events():
+        definition = event.event_definition
+        kind = ("message" if isinstance(definition, MessageEventDefinition)
+                else "signal" if isinstance(definition, SignalEventDefinition) else None)
+        if kind is not None:
+            out.append((kind, definition.name, dict(event.payload or {}) if isinstance(event.payload, dict)
+                        else {"payload": event.payload}, dict(event.correlations or {})))
+    return out
 
 
 def task_data(wf: BpmnWorkflow, task_id) -> dict:

@@ -252,3 +252,4 @@ def break_glass_log():
 
 
 from webui import case_actions  # noqa: E402,F401  (reopening a step and the printouts: routes of this blueprint)
+from webui import case_messages  # noqa: E402,F401  (messages and signals the case waits for: routes of this blueprint)

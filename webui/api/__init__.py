@@ -377,3 +377,4 @@ def openapi():
 
 
 from webui.api import docs  # noqa: E402,F401  (registers the interactive page /api/v1/docs)
+from webui.api import messages  # noqa: E402,F401  (messages and signals to a case)

@@ -33,12 +33,12 @@ MEDIA = {"html": "text/html", "javascript": "text/javascript"}   # inline schema
 SECURITY: list[dict[str, list[str]]] = [{"bearer": []}, {"session": []}]
 
 
-def operation(*, responses: Mapping[int, tuple[str, str | dict | None]], body: str | None = None,
+def operation(*, responses: Mapping[int, tuple[str, str | dict | None]], body: str | dict | None = None,
               errors: tuple[int, ...] = (), params: list[dict] | Callable[[], list[dict]] | None = None,
               public: bool = False,
               summary: str | None = None) -> Callable[[F], F]:
     """Declare a route's OpenAPI operation: ``responses`` status -> (description, schema name, an inline
-    schema or None), ``body`` the request body's schema name (or ``INTAKE_BODY``), ``errors`` the error
+    schema or None), ``body`` the request body's schema name, an inline schema (or ``INTAKE_BODY``), ``errors`` the error
     statuses it answers, ``params`` query/header parameters (or a function giving them when the document is
     built); ``public`` for no authentication."""
     def mark(view: F) -> F:
