@@ -77,8 +77,13 @@ class Cases:
         deployment = self.deployment
         with self.ctx.db.write() as s:
             commune = s.get(Commune, incident_commune)
+            for _ in range(10):   # a merged commune's reports go to the commune that replaced it (#20.2)
+                if commune is None or not commune.merged_into:
+                    break
+                commune = s.get(Commune, commune.merged_into)
             if commune is None:
                 raise InvalidTaskData({"incident_commune": [f"không có xã mã '{incident_commune}' / unknown commune"]})
+            incident_commune = commune.code
             if residence_commune and s.get(Commune, residence_commune) is None:
                 raise InvalidTaskData({"residence_commune": [f"không có xã mã '{residence_commune}' / unknown commune"]})
             version = deployment.latest_version(s, process_id)

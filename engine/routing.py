@@ -18,6 +18,7 @@ class Router:
     def __init__(self, ctx: Context):
         self.ctx = ctx
         self._agencies: dict[tuple[str, str], int] = {}
+        self._cached_at: dict[tuple[str, str], float] = {}
 
     def agency_type(self, lv: Any, task) -> str:
         """The agency type of the task's lane (``lv``: the case's ``LoadedVersion``)."""
@@ -34,14 +35,30 @@ class Router:
                                   f"lane not mapped to an agency")
         return agency_type
 
+    def forget(self) -> None:
+        """Route anew from the next task on (after a merge or a move made through this engine)."""
+        self._agencies.clear()
+        self._cached_at.clear()
+
+    CACHE_SECONDS = 60.0   # a commune merged or an agency moved is routed anew within a minute everywhere
+
     def agency_for(self, s: Session, agency_type: str, commune_code: str, task_name: str) -> int:
-        """The id of the agency of ``agency_type`` serving the commune (cached per process)."""
+        """The id of the agency of ``agency_type`` serving the commune (cached per process for a minute).
+        A merged commune is served by the commune that replaced it (``Commune.merged_into``)."""
+        import time
+
         key = (agency_type, commune_code)
-        if key in self._agencies:
-            return self._agencies[key]
+        cached = self._agencies.get(key)
+        if cached is not None and time.monotonic() - self._cached_at.get(key, 0.0) < self.CACHE_SECONDS:
+            return cached
         commune = s.get(Commune, commune_code)
+        for _ in range(10):   # follow a chain of merges (bounded)
+            if commune is None or not commune.merged_into:
+                break
+            commune = s.get(Commune, commune.merged_into)
         if commune is None:
             raise WorkflowFailure(f"nhiệm vụ {task_name}: không có xã '{commune_code}' / unknown commune")
+        commune_code = commune.code
         province_code = commune.province_code
         agency_id = s.execute(select(Agency.id).where(Agency.agency_type == agency_type,
                                                       Agency.commune_code == commune_code)).scalar()
@@ -53,6 +70,7 @@ class Router:
             raise WorkflowFailure(f"nhiệm vụ {task_name}: xã {commune_code} chưa có cơ quan loại "
                                   f"'{agency_type}' / no agency of this type serves the commune")
         self._agencies[key] = agency_id
+        self._cached_at[key] = time.monotonic()
         return agency_id
 
     @staticmethod

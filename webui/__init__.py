@@ -42,6 +42,10 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     login_manager.session_protection = "strong"
     csrf.init_app(app)
 
+    from webui import account
+    from webui import admin
+    from webui import admin_more
+    from webui import admin_org
     from webui import api
     from webui import attachments
     from webui import auth
@@ -66,6 +70,8 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     app.register_blueprint(processes.bp)
     app.register_blueprint(incidents.bp)
     app.register_blueprint(notifications.bp)
+    for admin_bp in (account.bp, admin.bp, admin_org.bp, admin_more.bp):   # my account; a province's administration
+        app.register_blueprint(admin_bp)
     ops.init_app(app)   # /health, /ready, /metrics and the request metrics
     errors.init_app(app)
     guards.init_app(app)

@@ -25,6 +25,8 @@ AGENCY_TYPES = {a.code: a for a in [
     AgencyType("hotline", "Tổng đài 111", "Hotline 111", "province"),
     AgencyType("policy", "Bộ phận chính sách quy trình", "Process policy staff", "province"),
     AgencyType("provincial_reader", "Bộ phận theo dõi, báo cáo cấp tỉnh", "Provincial reporting office", "province"),
+    # administration only (users, organisation, calendar, schedules): no case content, no tasks (issue #20)
+    AgencyType("provincial_admin", "Quản trị hệ thống cấp tỉnh", "Provincial system administrator", "province"),
 ]}
 
 

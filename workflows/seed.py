@@ -42,6 +42,7 @@ DEMO_USERS = {
     "chinhsach.tinh": ("Lưu Văn Bình", "policy", None),
     "chinhsach2.tinh": ("Kiều Thị Nga", "policy", None),
     "baocao.tinh": ("Tạ Thị Yến", "provincial_reader", None),
+    "quantri.tinh": ("Vũ Đình Quang", "provincial_admin", None),
 }
 
 
@@ -95,6 +96,10 @@ def seed_demo(engine: Engine, password: str = DEMO_PASSWORD, bpmn_dir: str | Non
         if created:
             audit.append(s, engine.now(), "seed", "users.seed", detail={"users": created})
     seed_notify(engine, created)   # demo e-mail addresses, fake phones, the X01 on-duty roster
+    if created:   # the demo signs in with a password alone (a real province requires two factors by default)
+        from engine.account_self import set_totp_roles
+
+        set_totp_roles(engine, "seed", PROVINCE[0], [], "demo province: development only", keep_admin=False)
     for proc in registry.procedures():
         engine.deploy(bundle_files(proc.config.bpmn_files), Actor("seed"))
     registry.set_up_province(engine, PROVINCE[0])

@@ -24,6 +24,7 @@ COMMUNE_FULL = {"commune_officer", "commune_chairman"}
 REPORTS = COMMUNE_FULL | {"provincial_reader", "provincial_health", "policy"}
 BREAK_GLASS = {"commune_officer", "commune_chairman", "provincial_health", "hotline", "commune_police"}
 BG_LOG = COMMUNE_FULL | {"provincial_health", "provincial_reader"}
+ADMIN = {"provincial_admin"}   # administration only: no case, task or report (the rows above refuse it)
 
 
 def role(u):
@@ -79,6 +80,27 @@ MATRIX = [
     ("GET", "/ready", lambda u: 503),            # public; this database was not built by the migrations
     ("GET", "/api/v1/docs", lambda u: 200),
     ("GET", "/api/v1/docs/init.js", lambda u: 200),
+    # my account (everyone) and the second step of a login (none pending here: back to the login page)
+    ("GET", "/account", lambda u: 200),
+    ("GET", "/account/password", lambda u: 200),
+    ("POST", "/account/password", lambda u: 422),          # no current password
+    ("GET", "/account/2fa", lambda u: 200),
+    ("POST", "/account/2fa", lambda u: 422),               # no code
+    ("POST", "/account/2fa/disable", lambda u: 302),       # not on: told so
+    ("GET", "/login/2fa", lambda u: 302),
+    ("POST", "/login/2fa", lambda u: 302),
+    # a province's administration: the administrator only (the writes below lack their reason: refused)
+    *[("GET", p, lambda u: 200 if role(u) in ADMIN else 403) for p in (
+        "/admin", "/admin/users", "/admin/users/canbo.x01", "/admin/users/import", "/admin/security",
+        "/admin/communes", "/admin/agencies", "/admin/calendar", "/admin/calendar?day=2026-11-23",
+        "/admin/schedules", "/admin/tokens")],
+    *[("POST", p, lambda u: 422 if role(u) in ADMIN else 403) for p in (
+        "/admin/users", "/admin/users/import", "/admin/communes", "/admin/communes/import", "/admin/agencies")],
+    *[("POST", p, lambda u: 302 if role(u) in ADMIN else 403) for p in (
+        "/admin/users/canbo.x01", "/admin/users/canbo.x01/deactivate", "/admin/users/canbo.x01/reactivate",
+        "/admin/users/canbo.x01/reset-password", "/admin/users/canbo.x01/reset-2fa", "/admin/security",
+        "/admin/communes/X01", "/admin/agencies/commune_officer.X01", "/admin/calendar", "/admin/schedules",
+        "/admin/tokens", "/admin/tokens/999/revoke")],
 ]
 # Routes exercised elsewhere with their own bodies (forms, uploads), listed so the coverage check is explicit.
 COVERED_ELSEWHERE = {"/cases/<case_id>/link", "/cases/<case_id>/reopen", "/cases/<case_id>/attachments/<int:attachment_id>", "/api/v1/cases/<case_id>/links", "/login", "/logout", "/static/<path:filename>", "/tasks/<task_id>", "/intake/<code>",
@@ -88,7 +110,8 @@ COVERED_ELSEWHERE = {"/cases/<case_id>/link", "/cases/<case_id>/reopen", "/cases
                      "/processes/drafts/<int:draft_id>/files/<name>", "/processes/drafts/<int:draft_id>/override",
                      "/processes/drafts/<int:draft_id>/override/approve", "/processes/drafts/<int:draft_id>/deploy",
                      "/processes/drafts/<int:draft_id>/test", "/processes/migrate",
-                     "/incidents/<case_id>/retry"}
+                     "/incidents/<case_id>/retry",
+                     "/account/setup/<token>"}   # one-time links: tests/webui/test_admin.py
 
 
 @pytest.fixture(scope="module")

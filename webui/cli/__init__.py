@@ -1,7 +1,7 @@
 """The ``bvte`` command line. Every failure exits non-zero with a sentence, never a traceback.
 
 One module per command group (``db``, ``processes``, ``cases``, ``tasks``, ``messages``, ``time_limits``, ``timers``, ``notify``,
-``check``, ``tokens``, ``reports``, ``serve``); this root group gathers them. Commands build their engine
+``check``, ``tokens``, ``reports``, ``admin``, ``serve``); this root group gathers them. Commands build their engine
 with ``make_engine`` (``webui.compose.build_engine``, the one composition root) and hold no SQL: they call
 the engine's and the procedures' service functions.
 """
@@ -26,6 +26,7 @@ def main():
 
 
 def _register() -> None:
+    from webui.cli import admin
     from webui.cli import cases
     from webui.cli import check
     from webui.cli import db
@@ -39,7 +40,7 @@ def _register() -> None:
     from webui.cli import timers
     from webui.cli import tokens
 
-    for module in (db, processes, cases, tasks, messages, time_limits, timers, check, tokens, reports, notify,
+    for module in (db, processes, cases, tasks, messages, time_limits, timers, check, tokens, reports, notify, admin,
                    serve):
         for command in module.COMMANDS:
             main.add_command(command)

@@ -1,0 +1,144 @@
+"""Administration pages for the calendar (days off and swapped working days with the deciding document, a
+preview, the history), the report schedules, and the API tokens (scope and expiry) of a province's users.
+No SQL here: ``engine.admin_calendar``, ``engine.calendars`` (through the engine), ``engine.accounts``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+
+from engine import accounts
+from engine import admin_calendar
+from engine import admin_users
+from engine.errors import EngineError
+from engine.errors import InvalidTaskData
+from webui.account import tr
+from webui.admin import admin_required
+from webui.admin import flash_error
+from webui.admin import me
+from webui.admin import province
+
+bp = Blueprint("admin_more", __name__, url_prefix="/admin")
+
+
+def _engine():
+    from webui import get_engine
+
+    return get_engine()
+
+
+def _year() -> int:
+    return _engine().now().year
+
+
+@bp.get("/calendar")
+@admin_required
+def calendar():
+    eng = _engine()
+    year = _year()
+    preview = None
+    if request.args.get("day"):
+        try:
+            day = dt.date.fromisoformat(request.args["day"])
+            preview = {"day": day, "count": admin_calendar.deadlines_spanning(eng, day, province())}
+        except ValueError:
+            flash(tr("Ngày không hợp lệ.", "Not a date."), "warning")
+    return render_template("admin/calendar.html", years={y: admin_calendar.year_days(eng, y) for y in (year, year + 1)},
+                           history=admin_calendar.history(eng), preview=preview)
+
+
+@bp.post("/calendar")
+@admin_required
+def calendar_set():
+    eng = _engine()
+    form = request.form
+    try:
+        day = dt.date.fromisoformat(form.get("day", ""))
+        doc_no, doc_date = form.get("doc_number", "").strip(), form.get("doc_date", "").strip()
+        if form.get("action") == "clear":
+            eng.clear_calendar_day(day, current_user.actor)
+        else:
+            if not doc_no or not doc_date:
+                raise InvalidTaskData({"doc": ["Ghi số và ngày của văn bản quyết định / the deciding document's "
+                                               "number and date"]})
+            note = f"{doc_no} ngày {doc_date}: {form.get('note', '').strip()}"[:300]
+            eng.set_calendar_day(day, form.get("working") == "1", note, current_user.actor)
+    except ValueError:
+        flash(tr("Ngày không hợp lệ.", "Not a date."), "warning")
+    except EngineError as exc:
+        flash_error(exc)
+    else:
+        flash(tr("Đã lưu lịch.", "Calendar saved."))
+    return redirect(url_for("admin_more.calendar"))
+
+
+@bp.get("/schedules")
+@admin_required
+def schedules():
+    return render_template("admin/schedules.html", rows=admin_calendar.schedules(_engine(), province()))
+
+
+@bp.post("/schedules")
+@admin_required
+def schedule_set():
+    from workflows import reporting
+
+    form = request.form
+    try:
+        d, m = (int(x) for x in form.get("due", "").split("/"))
+        reporting.set_schedule(_engine(), province(), form.get("code", "").strip()[:40], form.get("label", "").strip()[:200],
+                               m, d, int(form.get("remind_days") or 10))
+    except ValueError:
+        flash(tr("Hạn phải có dạng ngày/tháng.", "The due date must be day/month."), "warning")
+    except EngineError as exc:
+        flash_error(exc)
+    else:
+        flash(tr("Đã lưu lịch báo cáo.", "Report schedule saved."))
+    return redirect(url_for("admin_more.schedules"))
+
+
+@bp.get("/tokens")
+@admin_required
+def tokens():
+    eng = _engine()
+    users = [u for u in admin_users.list_users(eng, province()) if u.active]
+    return render_template("admin/tokens.html", rows=accounts.list_api_tokens(eng, province()), users=users,
+                           token=None, scopes=accounts.TOKEN_SCOPES)
+
+
+@bp.post("/tokens")
+@admin_required
+def token_create():
+    eng = _engine()
+    form = request.form
+    username = form.get("user", "")
+    try:
+        admin_users.get_user(eng, province(), username)    # only the province's own users
+        token = accounts.create_api_token(eng, username, form.get("name", "").strip()[:120] or "api",
+                                          scope=form.get("scope", "read"), days=int(form.get("days") or 90),
+                                          actor=me())
+    except (EngineError, ValueError) as exc:
+        flash(getattr(exc, "message", str(exc)), "warning")
+        return redirect(url_for("admin_more.tokens"))
+    users = [u for u in admin_users.list_users(eng, province()) if u.active]
+    return render_template("admin/tokens.html", rows=accounts.list_api_tokens(eng, province()), users=users,
+                           token=token, scopes=accounts.TOKEN_SCOPES)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@admin_required
+def token_revoke(token_id: int):
+    eng = _engine()
+    if token_id not in {t["id"] for t in accounts.list_api_tokens(eng, province())}:
+        flash(tr("Không có mã này.", "No such token."), "warning")
+    else:
+        accounts.revoke_api_token(eng, token_id, actor=me())
+        flash(tr("Đã thu hồi mã truy cập.", "Token revoked."))
+    return redirect(url_for("admin_more.tokens"))
