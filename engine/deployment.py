@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -49,7 +50,9 @@ class Deployment:
 
     def deploy(self, files: dict[str, bytes], actor: Actor, guard_override: dict | None = None,
                main_id: str | None = None) -> ProcessVersion:
-        """Store a validated bundle as a new immutable version (or return the identical one).
+        """Store a validated bundle as a new immutable version; new cases start on it. Content identical to
+        the current version returns it; identical to an older version makes that version current again (its
+        ``activation`` moves past every other, audited ``process.reactivate``).
 
         ``guard_override`` ({"reason", "requested_by", "approved_by"}) skips only the statutory guards.
         """
@@ -60,12 +63,18 @@ class Deployment:
                 ProcessVersion.process_id == bundle.main_id,
                 ProcessVersion.content_hash == bundle.content_hash)).scalar()
             if existing is not None:
+                if self.latest_version(s, bundle.main_id).id != existing.id:
+                    existing.activation = self._next_activation(s, bundle.main_id)
+                    audit.append(s, now(), actor.label, "process.reactivate",
+                                 detail={"process_id": existing.process_id, "version": existing.version,
+                                         "hash": existing.content_hash, "guard_override": guard_override})
                 return existing
             last = s.execute(select(ProcessVersion.version).where(
                 ProcessVersion.process_id == bundle.main_id).order_by(ProcessVersion.version.desc())
                 .limit(1)).scalar() or 0
             row = ProcessVersion(process_id=bundle.main_id, version=last + 1, content_hash=bundle.content_hash,
-                                 files=bundle.files, deployed_by=actor.label, deployed_at=now())
+                                 files=bundle.files, deployed_by=actor.label, deployed_at=now(),
+                                 activation=self._next_activation(s, bundle.main_id))
             s.add(row)
             s.flush()
             audit.append(s, now(), actor.label, "process.deploy",
@@ -81,9 +90,17 @@ class Deployment:
                 q = q.where(ProcessVersion.process_id == process_id)
             return list(s.execute(q).scalars())
 
+    @staticmethod
+    def _next_activation(s: Session, process_id: str) -> int:
+        top = s.execute(select(func.max(func.coalesce(ProcessVersion.activation, ProcessVersion.version)))
+                        .where(ProcessVersion.process_id == process_id)).scalar()
+        return (top or 0) + 1
+
     def latest_version(self, session: Session, process_id: str) -> ProcessVersion:
+        """The current version: the one deployed, or made current again, last (new cases start on it)."""
         row = session.execute(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                              .order_by(ProcessVersion.version.desc()).limit(1)).scalar()
+                              .order_by(func.coalesce(ProcessVersion.activation, ProcessVersion.version).desc(),
+                                        ProcessVersion.version.desc()).limit(1)).scalar()
         if row is None:
             raise NotFound(f"quy trình '{process_id}' chưa được triển khai / process not deployed")
         return row

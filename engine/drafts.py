@@ -49,9 +49,12 @@ def get_version(engine, version_id: int) -> ProcessVersion | None:
 
 
 def latest_version(engine, process_id: str) -> ProcessVersion | None:
+    """The current version (new cases start on it: ``Deployment.latest_version``), or None."""
     with engine.db.read() as s:
-        return s.execute(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                         .order_by(ProcessVersion.version.desc()).limit(1)).scalar()
+        try:
+            return engine.deployment.latest_version(s, process_id)
+        except NotFound:
+            return None
 
 
 def _open_draft(s, draft_id: int) -> ProcessDraft:

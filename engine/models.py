@@ -104,6 +104,9 @@ class ProcessVersion(Base):
     files: Mapped[dict] = mapped_column(JSON)
     deployed_by: Mapped[str] = mapped_column(String(80))
     deployed_at: Mapped[dt.datetime] = mapped_column(TZ)
+    # the order in which versions became current, by a deployment or by deploying an older version's content
+    # again (None: before migration 0016; then the version number orders); new cases start on the highest
+    activation: Mapped[int | None] = mapped_column(Integer, nullable=True)
     __table_args__ = (UniqueConstraint("process_id", "version"),
                       UniqueConstraint("process_id", "content_hash"))
 

@@ -60,7 +60,7 @@ def deploy_cmd(files):
         row = target.deploy(_read_bundle(files), cli_actor())
     except InvalidProcess as exc:
         _print_problems(exc)
-    click.echo(f"deployed {row.process_id} version {row.version} (sha256 {row.content_hash[:12]})")
+    click.echo(f"deployed {row.process_id} version {row.version} (sha256 {row.content_hash[:12]}); new cases start on it")
 
 
 COMMANDS = [validate_cmd, deploy_cmd]
