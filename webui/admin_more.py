@@ -142,3 +142,43 @@ def token_revoke(token_id: int):
         accounts.revoke_api_token(eng, token_id, actor=me())
         flash(tr("Đã thu hồi mã truy cập.", "Token revoked."))
     return redirect(url_for("admin_more.tokens"))
+
+
+VN = dt.timezone(dt.timedelta(hours=7))
+
+
+@bp.get("/rosters")
+@admin_required
+def rosters():
+    from engine import admin_org
+    from engine.notify import admin as notify_admin
+
+    eng = _engine()
+    mine = {a["code"] for a in admin_org.agencies(eng, province())}
+    rows = [r for r in notify_admin.roster(eng) if r[0] in mine]
+    users = [u for u in admin_users.list_users(eng, province()) if u.active]
+    return render_template("admin/rosters.html", rows=rows, users=users, vn=VN)
+
+
+@bp.post("/rosters")
+@admin_required
+def roster_add():
+    from engine.notify import admin as notify_admin
+
+    eng = _engine()
+    form = request.form
+    try:
+        person = admin_users.get_user(eng, province(), form.get("user", ""))
+        starts = dt.datetime.fromisoformat(form.get("from", "")).replace(tzinfo=VN)
+        ends = dt.datetime.fromisoformat(form.get("to", "")).replace(tzinfo=VN)
+        if person.agency_code is None or not person.active:
+            raise ValueError("inactive")
+        notify_admin.add_shift(eng, person.agency_code, person.username, starts, ends, actor=me())
+    except EngineError as exc:
+        flash_error(exc)
+    except (ValueError, LookupError):
+        flash(tr("Ca trực không hợp lệ (giờ kết thúc phải sau giờ bắt đầu).",
+                 "Not a valid shift (it must end after it starts)."), "warning")
+    else:
+        flash(tr("Đã thêm ca trực.", "Shift added."))
+    return redirect(url_for("admin_more.rosters"))

@@ -25,7 +25,7 @@ PASSWORD = "Mây-trắng-bay-qua-đèo-2026"
 
 ADMIN_PAGES = ["/admin", "/admin/users", "/admin/users/canbo.x01", "/admin/users/import", "/admin/security",
                "/admin/communes", "/admin/agencies", "/admin/calendar", "/admin/calendar?day=2026-11-23",
-               "/admin/schedules", "/admin/tokens", "/account", "/account/password", "/account/2fa"]
+               "/admin/schedules", "/admin/tokens", "/admin/rosters", "/account", "/account/password", "/account/2fa"]
 
 
 @pytest.mark.parametrize("width", [1200, 390])

@@ -50,6 +50,13 @@ def post(client, url, page="/account", **data):
     return client.post(url, data={"csrf_token": tok(client.get(page).get_data(as_text=True)), **data})
 
 
+@pytest.fixture
+def app_both(engine):
+    """The app on SQLite and on PostgreSQL."""
+    return create_app({"SECRET_KEY": "test-key", "DATABASE_URL": engine.db.url, "TESTING": True,
+                       "SERVER_NAME": "bvte.test"}, engine=engine)
+
+
 def admin(app):
     c = app.test_client()
     assert login(c, "quantri.tinh").status_code == 302
@@ -132,26 +139,26 @@ def test_login_with_two_factor(app, sqlite_engine, clock):
     assert third.post("/login/2fa", data={"csrf_token": tok(page), "code": codes[0]}).status_code == 401
 
 
-def test_deactivation_locks_out_at_once_and_returns_claims(app, sqlite_engine):
-    case = open_case(sqlite_engine, REPORT, actor_for(sqlite_engine, "tongdai111"))
-    officer = app.test_client()
+def test_deactivation_locks_out_at_once_and_returns_claims(app_both, engine):
+    case = open_case(engine, REPORT, actor_for(engine, "tongdai111"))
+    officer = app_both.test_client()
     login(officer, "canbo.x01")
-    t = open_task(sqlite_engine, case.id, "initial_assessment")
+    t = open_task(engine, case.id, "initial_assessment")
     assert post(officer, f"/tasks/{t.id}/claim", page="/inbox").status_code == 302
-    token = accounts.create_api_token(sqlite_engine, "canbo.x01", "phone app")
-    c = admin(app)
+    token = accounts.create_api_token(engine, "canbo.x01", "phone app")
+    c = admin(app_both)
     res = post(c, "/admin/users/canbo.x01/deactivate", page="/admin/users", reason="nghỉ việc từ 01/12")
     assert res.status_code == 302
     assert officer.get("/inbox").status_code == 302                                  # locked out at once
-    assert app.test_client().get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    assert login(app.test_client(), "canbo.x01").status_code == 401
-    with sqlite_engine.db.read() as s:
+    assert app_both.test_client().get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert login(app_both.test_client(), "canbo.x01").status_code == 401
+    with engine.db.read() as s:
         assert s.get(OpenTask, t.id).claimed_by is None                              # back in the agency's inbox
-    detail = [d for a, act, d in audit_actions(sqlite_engine) if act == "admin.user_deactivate"][0]
+    detail = [d for a, act, d in audit_actions(engine) if act == "admin.user_deactivate"][0]
     assert detail["reason"] == "nghỉ việc từ 01/12" and detail["released_tasks"] == 1 and detail["tokens"] == 1
     refused = post(c, "/admin/users/quantri.tinh/deactivate", page="/admin/users", reason="thử tự khoá")
     assert refused.status_code == 302                                                # told: not yourself
-    with sqlite_engine.db.read() as s:
+    with engine.db.read() as s:
         assert s.execute(select(User.active).where(User.username == "quantri.tinh")).scalar() is True
 
 
@@ -205,33 +212,33 @@ def test_import_users_preview_then_apply_idempotent(app, sqlite_engine):
     assert "/account/setup/" not in again and "yte2.x02" in again                   # skipped the second time
 
 
-def test_units_import_with_a_merge_moves_open_cases_and_tasks(app, sqlite_engine):
-    case = open_case(sqlite_engine, dict(REPORT, incident_commune="X02"), actor_for(sqlite_engine, "tongdai111"))
-    c = admin(app)
+def test_units_import_with_a_merge_moves_open_cases_and_tasks(app_both, engine):
+    case = open_case(engine, dict(REPORT, incident_commune="X02"), actor_for(engine, "tongdai111"))
+    c = admin(app_both)
     csv_text = ("code,name,province,replaces\nX01,Xã Đạ Tẻh (demo),P01,\nX03,Phường Bảo Lộc mới,P01,X02\n"
                 "Z99,Xã tỉnh khác,P02,\n")
     preview = post(c, "/admin/communes/import", page="/admin/communes", csv=csv_text, reason="NQ 1671/NQ-UBTVQH15")
     assert preview.status_code == 200 and "X02 → X03" in preview.get_data(as_text=True)
-    with sqlite_engine.db.read() as s:
+    with engine.db.read() as s:
         assert s.get(Case, case.id).commune_code == "X02"                            # a preview changes nothing
     applied = post(c, "/admin/communes/import", page="/admin/communes", csv=csv_text, reason="NQ 1671/NQ-UBTVQH15",
                    apply="1")
     assert applied.status_code == 200
-    with sqlite_engine.db.read() as s:
+    with engine.db.read() as s:
         assert s.get(Case, case.id).commune_code == "X03"
         task = s.execute(select(OpenTask).where(OpenTask.case_id == case.id)).scalars().first()
         assert task.commune_code == "X03"
-    officer = create_officer(app, sqlite_engine, c, "canbo.x03", "commune_officer.X03")
+    officer = create_officer(app_both, engine, c, "canbo.x03", "commune_officer.X03")
     assert "Đánh giá nguy cơ ban đầu" in officer.get("/inbox").get_data(as_text=True)
     again = post(c, "/admin/communes/import", page="/admin/communes", csv=csv_text, reason="NQ 1671/NQ-UBTVQH15",
                  apply="1")
     assert "Không có gì thay đổi" in again.get_data(as_text=True)                     # idempotent
-    merged = [d for _, a, d in audit_actions(sqlite_engine) if a == "admin.units_import"]
+    merged = [d for _, a, d in audit_actions(engine) if a == "admin.units_import"]
     assert len(merged) == 1 and merged[0]["merged"] == [["X02", "X03"]]
     # a new report for the old commune goes to the new one
-    later = open_case(sqlite_engine, dict(REPORT, incident_commune="X02", child_name="Trần Bé Na"),
-                      actor_for(sqlite_engine, "tongdai111"))
-    assert open_task(sqlite_engine, later.id, "initial_assessment").agency_id == \
+    later = open_case(engine, dict(REPORT, incident_commune="X02", child_name="Trần Bé Na"),
+                      actor_for(engine, "tongdai111"))
+    assert open_task(engine, later.id, "initial_assessment").agency_id == \
         task.agency_id
 
 
@@ -272,6 +279,10 @@ def test_calendar_tokens_schedules_pages(app, sqlite_engine):
     assert post(c, "/admin/schedules", page="/admin/schedules", code="ky_9", label="Báo cáo thử", due="10/05",
                 remind_days="10").status_code == 302
     assert "ky_9" in c.get("/admin/schedules").get_data(as_text=True)
+    assert post(c, "/admin/rosters", page="/admin/rosters", user="congan.x02", **{"from": "2026-12-01T18:00",
+                                                                               "to": "2026-12-02T07:00"}).status_code == 302
+    page = c.get("/admin/rosters").get_data(as_text=True)
+    assert "commune_police.X02" in page and "01/12/2026 18:00" in page
 
 
 def test_bvte_admin_create_prints_a_set_up_link(tmp_path, monkeypatch, cli_clock):

@@ -93,14 +93,14 @@ MATRIX = [
     *[("GET", p, lambda u: 200 if role(u) in ADMIN else 403) for p in (
         "/admin", "/admin/users", "/admin/users/canbo.x01", "/admin/users/import", "/admin/security",
         "/admin/communes", "/admin/agencies", "/admin/calendar", "/admin/calendar?day=2026-11-23",
-        "/admin/schedules", "/admin/tokens")],
+        "/admin/schedules", "/admin/tokens", "/admin/rosters")],
     *[("POST", p, lambda u: 422 if role(u) in ADMIN else 403) for p in (
         "/admin/users", "/admin/users/import", "/admin/communes", "/admin/communes/import", "/admin/agencies")],
     *[("POST", p, lambda u: 302 if role(u) in ADMIN else 403) for p in (
         "/admin/users/canbo.x01", "/admin/users/canbo.x01/deactivate", "/admin/users/canbo.x01/reactivate",
         "/admin/users/canbo.x01/reset-password", "/admin/users/canbo.x01/reset-2fa", "/admin/security",
         "/admin/communes/X01", "/admin/agencies/commune_officer.X01", "/admin/calendar", "/admin/schedules",
-        "/admin/tokens", "/admin/tokens/999/revoke")],
+        "/admin/tokens", "/admin/tokens/999/revoke", "/admin/rosters")],
 ]
 # Routes exercised elsewhere with their own bodies (forms, uploads), listed so the coverage check is explicit.
 COVERED_ELSEWHERE = {"/cases/<case_id>/link", "/cases/<case_id>/reopen", "/cases/<case_id>/attachments/<int:attachment_id>", "/api/v1/cases/<case_id>/links", "/login", "/logout", "/static/<path:filename>", "/tasks/<task_id>", "/intake/<code>",
