@@ -197,7 +197,7 @@ def totp_confirm(engine, user_id: int, code: str) -> list[str]:
         step = _step(sec.totp_secret, code, now, None) if sec.totp_secret and not sec.totp_enabled else None
         if step is None:
             raise InvalidTaskData({"code": ["Mã không đúng / the code is wrong"]})
-        codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
+        codes = [f"{secrets.token_hex(5)}-{secrets.token_hex(5)}" for _ in range(RECOVERY_CODES)]   # 80 bits each
         sec.totp_enabled, sec.totp_last_step = True, step
         sec.recovery_codes = [_hash_code(c) for c in codes]
         user = s.get(User, user_id)

@@ -116,6 +116,12 @@ def safe_next(target: str | None) -> str | None:
     return cleaned
 
 
+def _english() -> bool:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "vi") == "en"
+
+
 def _policy() -> signin.ThrottlePolicy:
     cfg = current_app.config
     return signin.ThrottlePolicy(free_user=cfg["LOGIN_MAX_FAILURES"], free_client=cfg["LOGIN_MAX_FAILURES"] * 4,
@@ -152,7 +158,8 @@ def login():
         engine = get_engine()
         wait = signin.login_wait(engine, username, client_address())
         if wait > 0:
-            error = _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s giây.", n=wait)
+            error = (f"Too many failed logins. Please try again in {wait} seconds." if _english() else
+                     f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait} giây.")
             status = 429
             headers["Retry-After"] = str(wait)
         else:

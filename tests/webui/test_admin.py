@@ -107,7 +107,7 @@ def test_create_user_set_password_with_link_then_two_factor_is_required(app, sql
     secret = re.search(r"<code>([A-Z2-7]{16,})</code>", page).group(1)
     code = pyotp.TOTP(secret).at(sqlite_engine.now())
     done = newbie.post("/account/2fa", data={"csrf_token": tok(page), "code": code})
-    assert done.status_code == 200 and len(re.findall(r"<code>[0-9a-f]{6}-[0-9a-f]{6}</code>",
+    assert done.status_code == 200 and len(re.findall(r"<code>[0-9a-f]{10}-[0-9a-f]{10}</code>",
                                                       done.get_data(as_text=True))) == 10
     assert newbie.get("/inbox").status_code == 200
 
