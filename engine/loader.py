@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine import bpmn_accept
 from engine.errors import InvalidProcess
 from engine.errors import ScriptRejected
 from engine.process import ProcessConfig
@@ -68,6 +69,7 @@ class ParsedBundle:
     subprocess_specs: dict
     lanes: list[LaneInfo]
     content_hash: str
+    warnings: list[tuple[str, str]] = field(default_factory=list)   # accepted, normalised or ignored (#19.2)
 
     def lane_id_for(self, process_id: str, lane_name: str | None) -> str | None:
         for lane in self.lanes:
@@ -183,6 +185,12 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
             problems.append((name, "tệp phải mã hoá UTF-8 / file must be UTF-8"))
     if problems:
         raise InvalidProcess(problems)
+    warnings: list[tuple[str, str]] = []
+    for name, root in trees.items():
+        if notes := bpmn_accept.normalise_timers(root):   # bare ISO literals quoted: the stored text too
+            texts[name] = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8").decode()
+            warnings.extend(notes)
+        warnings.extend(bpmn_accept.extension_warnings(root))
 
     first = next(iter(trees.values()))
     if main_id is None:
@@ -209,7 +217,7 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
         raise InvalidProcess(problems)
 
     bundle = ParsedBundle(main_id=main_id, files=texts, trees=trees, spec=None, subprocess_specs={},
-                          lanes=_lanes(trees), content_hash=bundle_hash(texts))
+                          lanes=_lanes(trees), content_hash=bundle_hash(texts), warnings=warnings)
     cfg = registry.config_for(main_id)
     problems.extend(_static_checks(bundle, cfg, registry, check_forms))
     if not problems:
@@ -268,7 +276,8 @@ def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRe
                     continue
                 tag = el.tag[len(BPMN):]
                 eid = el.get("id") or pid
-                if el.tag not in known_tags and tag not in STRUCTURAL_TAGS and el is not proc:
+                if (el.tag not in known_tags and tag not in STRUCTURAL_TAGS and el is not proc
+                        and tag not in bpmn_accept.STANDARD_CHILDREN and not bpmn_accept.inside_extensions(el)):
                     problems.append((eid, f"phần tử BPMN không được hỗ trợ / unsupported element bpmn:{tag}"))
                 if tag in HUMAN_TAGS and el.getparent() is proc:
                     if (has_lanes or registry.default_agency is None) and eid not in in_lane:

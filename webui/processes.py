@@ -3,8 +3,6 @@ diagram, deploy (statutory-guard override needs a second policy user), download,
 
 from __future__ import annotations
 
-import os
-
 from flask import Blueprint
 from flask import Response
 from flask import abort
@@ -19,6 +17,7 @@ from flask_login import login_required
 
 from engine import auditlog
 from engine import drafts
+from engine.bpmn_accept import normalise_file_name
 from engine.errors import Conflict
 from engine.errors import InvalidProcess
 from engine.errors import NotFound
@@ -50,12 +49,10 @@ def _policy_only():
         abort(403)
 
 
-def _safe_name(name: str) -> str:
-    base = os.path.basename(name or "")
-    if not base.endswith(".bpmn") or len(base) > 120 or not base[:-5].replace("_", "").replace("-", "").isalnum():
-        raise InvalidProcess([(name or "file", "tên tệp phải là chữ, số, _ hoặc - và kết thúc bằng .bpmn / "
-                                               "file name must be [A-Za-z0-9_-] ending in .bpmn")])
-    return base
+def _safe_name(name: str, taken: set[str] | None = None) -> str:
+    """The upload's file name normalised to ``[A-Za-z0-9_-]+.bpmn`` (``diagram (1).bpmn`` -> ``diagram_1.bpmn``),
+    as the CLI accepts any name (#19 item 2)."""
+    return normalise_file_name(name, taken)
 
 
 def check_draft(files: dict[str, str], process_id: str) -> dict:
@@ -110,7 +107,7 @@ def upload():
     files: dict[str, str] = {}
     try:
         for u in uploads:
-            name = _safe_name(u.filename)
+            name = _safe_name(u.filename, set(files))
             raw = u.read(2 * 1024 * 1024 + 1)
             safe_parse(raw, name)   # hostile XML is refused here, before anything else looks at it
             files[name] = raw.decode("utf-8")

@@ -47,6 +47,8 @@ def validate_cmd(files):
         parsed = checker.validate(bundle)
     except InvalidProcess as exc:
         _print_problems(exc)
+    for element, text in parsed.warnings:   # accepted: normalised or ignored (#19 item 2)
+        click.echo(f"warning: {element}: {text}")
     click.echo(f"OK: {parsed.main_id} ({len(parsed.files)} files, sha256 {parsed.content_hash[:12]})")
 
 

@@ -1,0 +1,113 @@
+"""What modellers' files carry that BVTE accepts as it is or normalises, instead of refusing (#19 item 2):
+file names as tools export them, bare ISO 8601 timer literals, and ``extensionElements`` of other tools
+(ignored, each listed in a warning; those that change what a diagram means are named as such).
+
+``engine.loader`` calls these on every bundle it validates; the warnings travel on ``ParsedBundle.warnings``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+
+from lxml import etree
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+MAX_STEM = 115
+_EXTENSIONS = (".bpmn20.xml", ".bpmn2", ".bpmn", ".xml")
+# the standard's non-flow children a process or a task may carry (data wiring, resources, assignments)
+STANDARD_CHILDREN = {"dataInputRefs", "dataOutputRefs", "optionalInputRefs", "optionalOutputRefs",
+                     "whileExecutingInputRefs", "whileExecutingOutputRefs", "inputSetRefs", "outputSetRefs",
+                     "potentialOwner", "performer", "humanPerformer", "resourceRef", "resourceRole",
+                     "resourceAssignmentExpression", "resourceParameterBinding", "expression", "transformation",
+                     "assignment", "from", "to", "supports", "auditing", "monitoring", "rendering", "extension",
+                     "laneSet", "correlationSubscription", "correlationPropertyBinding", "dataPath",
+                     "itemDefinition", "messagePath", "inMessageRef", "outMessageRef", "operationRef",
+                     "eventDefinitionRef", "startQuantity", "completionQuantity"}
+# other tools' extensions that change what the diagram means, which BVTE does not carry out
+MEANINGFUL = {"formKey": "biểu mẫu / form", "formRef": "biểu mẫu / form", "assignee": "người được giao / assignee",
+              "candidateGroups": "nhóm được giao / candidate groups", "candidateUsers": "người được giao / users",
+              "taskDefinition": "loại việc Zeebe / Zeebe job type", "calledDecision": "DMN",
+              "timerEventDefinition": "hẹn giờ Camunda / Camunda timer", "failedJobRetryTimeCycle": "thử lại / retries",
+              "inputOutput": "ánh xạ dữ liệu / data mapping", "ioMapping": "ánh xạ dữ liệu / data mapping",
+              "executionListener": "mã chạy kèm / listener", "taskListener": "mã chạy kèm / listener",
+              "script": "mã / script", "properties": "thuộc tính / properties"}
+
+
+def normalise_file_name(name: str, taken: set[str] | None = None) -> str:
+    """A file name as a modeller exported it (``A.2.0-export.bpmn``, ``diagram (1).bpmn``, ``Quy trình.xml``)
+    turned into ``[A-Za-z0-9_-]+.bpmn`` (diacritics dropped, other runs to ``_``), unique among ``taken``."""
+    base = os.path.basename((name or "").replace("\\", "/"))
+    low = base.lower()
+    stem = next((base[:-len(ext)] for ext in _EXTENSIONS if low.endswith(ext)), base)
+    stem = unicodedata.normalize("NFKD", stem.replace("đ", "d").replace("Đ", "D"))
+    stem = "".join(c for c in stem if not unicodedata.combining(c))
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_-")[:MAX_STEM] or "process"
+    out, n = f"{stem}.bpmn", 2
+    while taken is not None and out in taken:
+        out, n = f"{stem}-{n}.bpmn", n + 1
+    return out
+
+
+def _bare_iso(kind: str, text: str) -> bool:
+    try:
+        if kind == "timeDate":
+            TimerEventDefinition.get_datetime(text)
+        elif kind == "timeDuration":
+            TimerEventDefinition.parse_iso_duration(text)
+        else:
+            TimerEventDefinition.parse_iso_recurring_interval(text)
+    except Exception:
+        return False
+    return True
+
+
+def normalise_timers(root: etree._Element) -> list[tuple[str, str]]:
+    """Quote each bare ISO 8601 literal (``PT12H``, ``2027-01-01T08:00:00+07:00``, ``R3/PT1H``) of a timer,
+    as SpiffWorkflow reads timer texts as Python; (element, what was changed) for each."""
+    notes = []
+    for timer in root.iter(BPMN + "timerEventDefinition"):
+        owner = timer.getparent().get("id") or "timer"
+        for kind in ("timeDate", "timeDuration", "timeCycle"):
+            for el in timer.findall(BPMN + kind):
+                text = (el.text or "").strip()
+                if text and text[0] not in "\"'" and _bare_iso(kind, text):
+                    el.text = f'"{text}"'
+                    notes.append((owner, f"hẹn giờ {text} được hiểu là chuỗi ISO 8601 \"{text}\" / timer literal "
+                                         f"{text} read as the ISO 8601 string \"{text}\""))
+    return notes
+
+
+def extension_warnings(root: etree._Element) -> list[tuple[str, str]]:
+    """Each ``extensionElements`` child of another tool than SpiffWorkflow, which BVTE ignores."""
+    out = []
+    for ext in root.iter(BPMN + "extensionElements"):
+        owner = ext.getparent().get("id") or "extensionElements"
+        for child in ext:
+            if not isinstance(child.tag, str) or child.tag.startswith("{%s}" % SPIFF):
+                continue
+            local = etree.QName(child).localname
+            meaning = MEANINGFUL.get(local)
+            extra = f" (thay đổi ý nghĩa: {meaning} không được thực hiện / changes meaning: not carried out)" \
+                if meaning else ""
+            out.append((owner, f"bỏ qua phần mở rộng {local} / extension {local} ignored{extra}"))
+    for el in root.iter():
+        for key in (k for k in (el.attrib if isinstance(el.tag, str) else ()) if k.startswith("{")):
+            local = etree.QName(key).localname
+            if SPIFF not in key and local in MEANINGFUL:
+                out.append((el.get("id") or etree.QName(el).localname, f"bỏ qua thuộc tính {local} / attribute "
+                            f"{local} ignored (changes meaning: {MEANINGFUL[local]} not carried out)"))
+    return out
+
+
+def inside_extensions(el) -> bool:
+    """Whether ``el`` sits inside an ``extensionElements`` (another tool's business: never checked)."""
+    parent = el.getparent()
+    while parent is not None:
+        if parent.tag == BPMN + "extensionElements":
+            return True
+        parent = parent.getparent()
+    return False

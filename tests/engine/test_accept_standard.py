@@ -1,0 +1,68 @@
+"""What modellers draw is accepted (#19 item 2): standard non-flow children, other tools' extensionElements
+(ignored, listed as warnings, meaning-changing ones named), bare ISO 8601 timer literals (quoted, in the
+stored text too), file names as tools export them."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.bpmn_accept import normalise_file_name
+from engine.context import Actor
+from engine.errors import InvalidProcess
+
+HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" '
+        'id="d" targetNamespace="http://x">')
+
+
+def _file(timer: str, task_extra: str = "", attrs: str = "") -> dict[str, bytes]:
+    xml = (HEAD + '<bpmn:process id="modeller" isExecutable="true">'
+           '<bpmn:ioSpecification><bpmn:dataInput id="in_1"/><bpmn:inputSet><bpmn:dataInputRefs>in_1'
+           '</bpmn:dataInputRefs></bpmn:inputSet><bpmn:outputSet/></bpmn:ioSpecification>'
+           '<bpmn:startEvent id="s"/>'
+           f'<bpmn:userTask id="work" name="Việc"{attrs}>{task_extra}</bpmn:userTask>'
+           f'<bpmn:boundaryEvent id="late" attachedToRef="work" cancelActivity="false"><bpmn:timerEventDefinition>'
+           f'{timer}</bpmn:timerEventDefinition></bpmn:boundaryEvent>'
+           '<bpmn:endEvent id="e"/><bpmn:endEvent id="e_late"/>'
+           '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="work"/>'
+           '<bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="e"/>'
+           '<bpmn:sequenceFlow id="f3" sourceRef="late" targetRef="e_late"/>'
+           '</bpmn:process></bpmn:definitions>')
+    return {"modeller.bpmn": xml.encode()}
+
+
+@pytest.mark.parametrize("kind,literal", [("timeDuration", "PT12H"), ("timeDate", "2026-11-21T08:00:00+07:00"),
+                                          ("timeCycle", "R3/PT1H")])
+def test_a_bare_iso_literal_is_quoted(sqlite_engine, kind, literal):
+    bundle = sqlite_engine.validate(_file(f"<bpmn:{kind}>{literal}</bpmn:{kind}>"))
+    assert f'"{literal}"' in bundle.files["modeller.bpmn"]
+    assert any(element == "late" and literal in text for element, text in bundle.warnings)
+
+
+def test_a_timer_that_is_neither_iso_nor_python_is_still_refused(sqlite_engine):
+    with pytest.raises(InvalidProcess):
+        sqlite_engine.validate(_file("<bpmn:timeDuration>twelve hours</bpmn:timeDuration>"))
+
+
+def test_standard_children_and_extensions_are_accepted_with_warnings(sqlite_engine):
+    task = ('<bpmn:extensionElements><zeebe:taskDefinition type="x"/><camunda:inputOutput>'
+            '<camunda:inputParameter name="a">1</camunda:inputParameter></camunda:inputOutput>'
+            '</bpmn:extensionElements><bpmn:potentialOwner><bpmn:resourceAssignmentExpression>'
+            '<bpmn:formalExpression>officer</bpmn:formalExpression></bpmn:resourceAssignmentExpression>'
+            '</bpmn:potentialOwner>')
+    files = _file('<bpmn:timeDuration>"PT1H"</bpmn:timeDuration>', task, ' camunda:formKey="verify"')
+    bundle = sqlite_engine.validate(files)
+    text = " | ".join(f"{e}: {t}" for e, t in bundle.warnings)
+    assert "taskDefinition" in text and "inputOutput" in text and "formKey" in text and "changes meaning" in text
+    version = sqlite_engine.deploy(files, Actor("policy"))
+    case = sqlite_engine.start_case(version.process_id, {}, Actor("test"), incident_commune="X01")
+    assert [t.task_name for t in sqlite_engine.open_tasks(case.id)] == ["work"]
+
+
+@pytest.mark.parametrize("given,expected", [("A.2.0-export.bpmn", "A_2_0-export.bpmn"),
+                                            ("diagram (1).bpmn", "diagram_1.bpmn"),
+                                            ("Quy trình đón trẻ.bpmn20.xml", "Quy_trinh_don_tre.bpmn"),
+                                            ("C:\\\\Users\\\\x\\\\a.xml", "a.bpmn"), ("(((.bpmn", "process.bpmn")])
+def test_file_names_are_normalised(given, expected):
+    assert normalise_file_name(given) == expected
+    assert normalise_file_name(given, {expected}) == expected[:-5] + "-2.bpmn"
