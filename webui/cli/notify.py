@@ -45,8 +45,9 @@ def notify_run(once, interval, now_text):
 
     from engine.notify.sender import Sender
     from webui.cli.timers import _clock_at
+    from webui.logging_config import configure
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure()
     log = logging.getLogger("bvte.notify")
     eng = engine(_clock_at(now_text))
     try:

@@ -25,8 +25,8 @@ def serve_cmd(host, port, workers, timers, notify):
     SIGTERM or SIGINT stops gunicorn and the timer worker before ``serve`` exits: nothing is left running.
     """
     stopping = {"flag": False}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"{host}:{port}",
-                               "--access-logfile", "-", "webui.wsgi:app"])
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:webui.gunicorn_conf", "-w", str(workers),
+                               "-b", f"{host}:{port}", "--access-logfile", "-", "webui.wsgi:app"])
     worker = subprocess.Popen(TIMER_WORKER) if timers else None
     sender = subprocess.Popen(NOTIFY_WORKER) if notify else None
 

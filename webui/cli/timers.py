@@ -49,10 +49,12 @@ def timers_run(once, interval, now_text):
 
     from sqlalchemy.exc import SQLAlchemyError
 
+    from engine import metrics
     from engine.admin import checkpoint_audit
+    from webui.logging_config import configure
     from workflows.registry import run_sweep_hooks
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure()
     log = logging.getLogger("bvte.timers")
     worker = engine(_clock_at(now_text))
     stop = {"flag": False}
@@ -69,6 +71,7 @@ def timers_run(once, interval, now_text):
             run_sweep_hooks(worker)
             fired = worker.fire_due_timers()
             checkpoint_audit(worker)   # the chain's tail pinned outside the database (BVTE_AUDIT_CHECKPOINTS)
+            metrics.record_sweep(worker)   # the heartbeat /ready reads
             wait = interval
         except Exception as exc:   # restarted, unreachable, read-only, locked, or a bug: wait and retry
             if once:
