@@ -27,6 +27,7 @@ from engine.loader import safe_parse
 from engine.models import ProcessDraft
 from engine.versions import diff_versions
 from engine.versions import migrate_cases
+from webui.errors import json_error
 from workflows import registry
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
@@ -162,18 +163,18 @@ def save_file(draft_id: int, name: str):
     engine = _engine()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("xml"), str):
-        return jsonify({"error": "invalid", "fields": {"xml": ["BPMN XML string required"]}}), 400
+        return json_error(400, "invalid", "BPMN XML string required", fields={"xml": ["BPMN XML string required"]})
     try:
         _safe_name(name)
         safe_parse(body["xml"].encode("utf-8"), name)
     except InvalidProcess as exc:
-        return jsonify({"error": "invalid_process", "problems": exc.problems}), 422
+        return json_error(422, "invalid_process", "the BPMN is not valid", problems=exc.problems)
     try:
         d = drafts.save_file(engine, draft_id, name, body["xml"], current_user.username)
     except NotFound:
         abort(404)
     except Conflict as exc:
-        return jsonify({"error": "conflict", "message": exc.message}), 409
+        return json_error(409, "conflict", exc.message)
     return jsonify(check_draft(d.files, d.process_id))
 
 

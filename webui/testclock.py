@@ -8,6 +8,7 @@ from flask import Blueprint
 from flask import jsonify
 from flask import request
 
+from webui.errors import json_error
 from webui.extensions import csrf
 
 bp = Blueprint("testclock", __name__)
@@ -26,7 +27,8 @@ def clock():
             if instant.tzinfo is None:
                 raise ValueError
         except ValueError:
-            return jsonify({"error": "invalid", "fields": {"now": ["ISO 8601 instant with offset required"]}}), 400
+            return json_error(400, "invalid", "ISO 8601 instant with offset required",
+                              fields={"now": ["ISO 8601 instant with offset required"]})
         engine.clock.set(instant)
         if body.get("fire_timers", True):
             from workflows.registry import run_sweep_hooks
