@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import secrets
 import uuid
+from typing import Callable
 from typing import cast
 
 from sqlalchemy import Row
@@ -58,6 +59,9 @@ class Cases:
         self.calendars = calendars
         self.deployment = deployment
         self.store = store
+        # messages and signals a case throws that nothing in it catches, after its transaction (``Engine``
+        # sets it to ``engine.messages.deliver_thrown``): (case id, [(kind, name, payload, correlations)])
+        self.on_thrown: Callable[[str, list], None] | None = None
 
     def start_case(self, process_id: str, data: dict, actor: Actor, *, incident_commune: str,
                    residence_commune: str | None = None, received_at: dt.datetime | None = None,
@@ -158,6 +162,7 @@ class Cases:
             self.calendars.work_calendar()   # read before any script runs: due() never queries inside a time limit
             spiff.run_task(task, ctx.clock, ot.task_name)
             deployment.advance(wf)
+            thrown = spiff.thrown_events(wf) if wf.bpmn_events else []
             step = dict(case_id=case.id, task_id=task_id, task_name=ot.task_name, title=ot.title,
                         agency_id=ot.agency_id, user_id=actor.user_id, user_name=actor.label, opened_at=ot.created_at,
                         completed_at=now, due_at=ot.due_at, deadline_rule=ot.deadline_rule,
@@ -166,6 +171,8 @@ class Cases:
                 now, actor.label, "task.complete", case.id, task_id,
                 {"task": ot.task_name, "fields": sorted(clean), "data": clean})])
             tasks = list(s.execute(_CASE_TASKS, {"case_id": case.id})) if with_tasks else []
+        if thrown and self.on_thrown is not None:
+            self.on_thrown(case.id, thrown)
         return case, tasks
 
     def claim(self, task_id: str, actor: Actor) -> None:

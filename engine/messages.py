@@ -14,6 +14,7 @@ each in its own transaction; throw events a case raises and nothing in it catche
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -30,6 +31,7 @@ from engine.models import Case
 from engine.process import EventRule
 
 KINDS = ("message", "signal")
+STARTED_BY = "started_by_case"   # task-data key: the case whose message started this one
 MAX_NAME = 200
 
 
@@ -52,7 +54,7 @@ def rule_for(lv, kind: str, name: str, default_agency: str | None) -> EventRule:
     return EventRule(kind, name, frozenset({default_agency} if default_agency else ()))
 
 
-def may_send(engine, s, case: Case, rule: EventRule, actor: Actor) -> bool:
+def may_send(engine, s, case: Any, rule: EventRule, actor: Actor) -> bool:
     """The actor's agency is one of the rule's types and is the one of its type serving the case's commune."""
     if actor.agency_id is None:
         return actor.role == "system" and actor.user_id is None   # the CLI without --as, the case's own throws
@@ -126,7 +128,7 @@ def broadcast(engine, name: str, payload: dict, actor: Actor, commune: str | Non
     """Send a signal to every open case that waits for it (of ``commune``, when given): the ids of the
     cases it reached. Each case is its own transaction; a case the actor may not signal is skipped."""
     reached = []
-    for case_id in _open_cases(engine, commune, limit):
+    for case_id in waiting_cases(engine, "signal", name, commune, limit):
         try:
             deliver(engine, case_id, "signal", name, payload, actor)
         except (Conflict, Forbidden):
@@ -136,28 +138,98 @@ def broadcast(engine, name: str, payload: dict, actor: Actor, commune: str | Non
 
 
 def deliver_thrown(engine, source_case: str, events: list[tuple[str, str, dict, dict]]) -> None:
-    """Throw events a case raised that nothing inside it caught: signals to every other open case waiting
-    for them, messages to the open cases waiting for that message whose correlation matches (the first
-    one). Each delivery is a transaction of its own, after the thrower's, as the case itself sends it."""
+    """Throw events a case raised that nothing inside it caught, as the case itself sends them (each a
+    transaction of its own, after the thrower's): a signal to every other open case waiting for it; a
+    message to the first open case waiting for it whose correlation matches, else it starts a case of a
+    process whose start event catches it (in the thrower's commune)."""
     sender = Actor(f"case:{source_case}")
-    for kind, name, payload, _correlations in events:
-        for case_id in _open_cases(engine, None, 10_000):
-            if case_id == source_case:
-                continue
+    commune = None
+    for kind, name, payload, correlations in events:
+        delivered = False
+        for case_id in waiting_cases(engine, kind, name, None, 10_000):
+            if case_id == source_case or (kind == "message" and not correlations
+                                          and not _related(engine, source_case, case_id)):
+                continue   # a message without a correlation key goes only to the case that started it, or back
             try:
                 deliver(engine, case_id, kind, name, payload, sender)
             except (Conflict, Forbidden, InvalidTaskData, NotFound):
                 continue
+            delivered = True
             if kind == "message":
                 break
+        if kind == "message" and not delivered:
+            commune = commune or find_case(engine, source_case).commune_code
+            start_on_message(engine, name, payload, sender, commune, started_by=source_case)
 
 
-def _open_cases(engine, commune: str | None, limit: int) -> list[str]:
+def _related(engine, one: str, other: str) -> bool:
+    """One case was started by a message the other threw (``started_by_case`` in its data)."""
+    return (engine.case_data(other).get(STARTED_BY) == one) or (engine.case_data(one).get(STARTED_BY) == other)
+
+
+def message_start_processes(engine, name: str) -> list[str]:
+    """Deployed processes whose main start event waits for message ``name`` (on their current version)."""
+    from engine.loader import BPMN
+
+    found = []
+    for process_id in sorted({v.process_id for v in engine.versions()}):
+        with engine.db.read() as s:
+            lv = engine.deployment.loaded(engine.deployment.latest_version(s, process_id))
+        names = {m.get("id"): m.get("name") for root in lv.bundle.trees.values() for m in root.iter(BPMN + "message")}
+        for root in lv.bundle.trees.values():
+            for proc in root.iter(BPMN + "process"):
+                if proc.get("id") != process_id:
+                    continue
+                for start in proc.findall(BPMN + "startEvent"):
+                    for d in start.findall(BPMN + "messageEventDefinition"):
+                        if names.get(d.get("messageRef")) == name or d.get("messageRef") == name:
+                            found.append(process_id)
+    return sorted(set(found))
+
+
+def start_on_message(engine, name: str, payload: dict, actor: Actor, commune: str,
+                     started_by: str | None = None) -> list[str]:
+    """Start a case of each process whose start event waits for message ``name`` and deliver it there:
+    the new cases' ids (a start the actor may not make is skipped: its case is not left behind)."""
+    from types import SimpleNamespace
+
+    started = []
+    for process_id in message_start_processes(engine, name):
+        cfg = engine.registry.config_for(process_id)
+        rule = cfg.events.get(("message", name)) or rule_for(SimpleNamespace(config=cfg), "message", name,
+                                                             engine.registry.default_agency)
+        with engine.db.read() as s:   # checked before the case exists: a refused start leaves nothing
+            if not may_send(engine, s, SimpleNamespace(commune_code=commune), rule, actor):
+                continue
+        if rule.form is not None:
+            rule.form.validate(payload)
+        case = engine.start_case(process_id, {STARTED_BY: started_by} if started_by else {}, actor,
+                                 incident_commune=commune)
+        deliver(engine, case.id, "message", name, payload, actor)
+        started.append(case.id)
+    return started
+
+
+def waiting_cases(engine, kind: str, name: str, commune: str | None, limit: int) -> list[str]:
+    """The open cases (of ``commune``) whose state waits for this message or signal, oldest first. Read
+    only; it restores each open case's state (no index of awaited events yet: fine for a commune's or a
+    province's open cases, not for a million)."""
+    from engine.status import waiting_for
+
     with engine.db.read() as s:
-        q = select(Case.id).where(Case.status == "open")
+        q = select(Case).where(Case.status == "open")
         if commune:
             q = q.where(Case.commune_code == commune)
-        return list(s.execute(q.order_by(Case.created_at).limit(limit)).scalars())
+        cases = list(s.execute(q.order_by(Case.created_at).limit(limit)).scalars())
+    out = []
+    for case in cases:
+        try:
+            wf = engine.deployment.workflow(case)
+        except EngineError:
+            continue
+        if any(w["kind"] == kind and w["name"] == name for w in waiting_for(wf)):
+            out.append(case.id)
+    return out
 
 
 def check_name(name: str) -> str:

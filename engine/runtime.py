@@ -70,6 +70,7 @@ class Engine:
         self.router = Router(ctx)
         self.store = Store(ctx, self.router, self.calendars)
         self.cases = Cases(ctx, self.calendars, self.deployment, self.store)
+        self.cases.on_thrown = self._deliver_thrown
         self.timers = TimerSweep(ctx, self.deployment, self.store)
         self.queries = Queries(ctx, self.deployment)
 
@@ -96,6 +97,11 @@ class Engine:
     @clock.setter
     def clock(self, clock: Clock) -> None:
         self.ctx.clock = clock
+
+    def _deliver_thrown(self, case_id: str, events: list) -> None:
+        from engine.messages import deliver_thrown
+
+        deliver_thrown(self, case_id, events)
 
     # ------------------------------------------------------------------ time and calendar
     def now(self) -> dt.datetime:

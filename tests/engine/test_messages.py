@@ -12,6 +12,7 @@ from engine.errors import Conflict
 from engine.errors import Forbidden
 from engine.errors import InvalidTaskData
 from engine.models import AuditEvent
+from engine.models import Case
 from engine.process import EventRule
 from tests.support.diff_bpmn import _flows
 from tests.support.diff_bpmn import _user
@@ -94,3 +95,38 @@ def test_a_signal_reaches_every_waiting_case_of_the_commune(sqlite_engine):
     assert reached == [here.id]
     assert [t.task_name for t in sqlite_engine.open_tasks(here.id)] == ["close"]
     assert sqlite_engine.open_tasks(there.id) == []
+
+
+REQUEST = doc("referral_req", '<bpmn:startEvent id="start"/>' + _user("send", "Chuyển gửi")
+              + '<bpmn:intermediateThrowEvent id="refer"><bpmn:messageEventDefinition messageRef="m_referral"/>'
+                '</bpmn:intermediateThrowEvent><bpmn:intermediateCatchEvent id="wait_reply">'
+                '<bpmn:messageEventDefinition messageRef="m_reply"/></bpmn:intermediateCatchEvent>'
+              + _user("read_reply", "Đọc phản hồi") + '<bpmn:endEvent id="end"/>'
+              + _flows("start", "send", "refer", "wait_reply", "read_reply", "end"),
+              more='<bpmn:message id="m_referral" name="referral"/><bpmn:message id="m_reply" name="reply"/>')
+HANDLER = doc("referral_handler", '<bpmn:startEvent id="start"><bpmn:messageEventDefinition messageRef="m_referral"/>'
+              '</bpmn:startEvent>' + _user("handle", "Tiếp nhận chuyển gửi")
+              + '<bpmn:intermediateThrowEvent id="answer"><bpmn:messageEventDefinition messageRef="m_reply"/>'
+                '</bpmn:intermediateThrowEvent><bpmn:endEvent id="end"/>'
+              + _flows("start", "handle", "answer", "end"),
+              more='<bpmn:message id="m_referral" name="referral"/><bpmn:message id="m_reply" name="reply"/>')
+
+
+def test_a_thrown_message_starts_a_case_whose_reply_comes_back(sqlite_engine):
+    engine, officer = sqlite_engine, actor_for(sqlite_engine, "canbo.x01")
+    engine.deploy(HANDLER, Actor("test"), main_id="referral_handler")
+    assert messages.message_start_processes(engine, "referral") == ["referral_handler"]
+    asking = _start(engine, REQUEST, "referral_req")
+    other = engine.start_case("referral_req", {}, Actor("test"), incident_commune="X01")   # another asker
+    engine.complete_task(open_task(engine, other.id, "send").id, {}, officer)
+    engine.complete_task(open_task(engine, asking.id, "send").id, {}, officer)   # throws "referral"
+    waiting = messages.waiting_cases(engine, "message", "reply", None, 100)
+    assert sorted(waiting) == sorted([asking.id, other.id])
+    with engine.db.read() as s:
+        made = list(s.execute(select(Case).where(Case.process_version_id.in_(
+            [v.id for v in engine.versions("referral_handler")]))).scalars())
+    assert len(made) == 2                                          # one handler case per referral
+    mine = next(c for c in made if engine.case_data(c.id).get(messages.STARTED_BY) == asking.id)
+    engine.complete_task(open_task(engine, mine.id, "handle").id, {}, officer)   # throws "reply"
+    assert [t.task_name for t in engine.open_tasks(asking.id)] == ["read_reply"]  # back to its own asker
+    assert engine.open_tasks(other.id) == []

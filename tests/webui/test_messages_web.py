@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from engine.accounts import create_api_token
 from engine.context import Actor
+from engine.messages import find_case
 from tests.support.diff_bpmn import event_gateway
 from tests.support.samples import actor_for
 from tests.support.samples import open_task
@@ -89,3 +90,14 @@ def test_the_case_page_offers_the_button_to_the_sender_only(app, engine):
     assert res.status_code == 303
     assert [t.task_name for t in engine.open_tasks(case.id)] == ["read_answer"]
     assert f"/cases/{case.id}/events/message/answer" not in officer.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+def test_cli_starts_a_case_with_a_message(sqlite_engine, monkeypatch, cli_clock):
+    from tests.engine.test_messages import HANDLER
+
+    sqlite_engine.deploy(HANDLER, Actor("test"), main_id="referral_handler")
+    monkeypatch.setenv("DATABASE_URL", sqlite_engine.db.url)
+    res = CliRunner().invoke(main, ["messages", "send", "referral", "--commune", "X01", "--as", "canbo.x01"])
+    assert res.exit_code == 0 and res.output.startswith("started X01-"), res.output
+    case = find_case(sqlite_engine, res.output.split()[1])
+    assert [t.task_name for t in sqlite_engine.open_tasks(case.id)] == ["handle"]

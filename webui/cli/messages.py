@@ -30,16 +30,26 @@ def messages():
 
 @messages.command("send")
 @click.argument("name")
-@click.option("--case", "case_ref", required=True, help="case id or reference")
+@click.option("--case", "case_ref", default=None, help="case id or reference")
+@click.option("--commune", default=None, help="without --case: start a case of each process whose start event "
+                                               "waits for NAME, in this commune")
 @click.option("--data", "data_json", default="{}", help="JSON object: the message's payload")
 @click.option("--as", "username", required=True, help="the user who sends it (their agency must be allowed to)")
 @friendly
-def messages_send(name, case_ref, data_json, username):
-    """Deliver message NAME to a case that waits for it."""
+def messages_send(name, case_ref, commune, data_json, username):
+    """Deliver message NAME to a case that waits for it (or start cases with it: message start events)."""
     from engine import messages as service
 
     data = json_object(data_json, "--data")
     target = engine()
+    if case_ref is None:
+        if not commune:
+            fail("give --case, or --commune to start a case with the message")
+        started = service.start_on_message(target, service.check_name(name), data, _actor(target, username), commune)
+        if not started:
+            fail(f"no process you may start starts with message '{name}'")
+        click.echo("started " + ", ".join(target.get_case(c).reference for c in started))
+        return
     case = service.find_case(target, case_ref)
     service.deliver(target, case.id, "message", service.check_name(name), data, _actor(target, username))
     case = target.get_case(case.id)
