@@ -111,3 +111,37 @@ def inside_extensions(el) -> bool:
             return True
         parent = parent.getparent()
     return False
+
+
+_JUEL = re.compile(r"^\s*[$#]\{(.*)\}\s*$", re.S)
+_WORDS = [(r"&&", " and "), (r"\|\|", " or "), (r"!(?!=)", " not "), (r"\beq\b", "=="), (r"\bne\b", "!="),
+          (r"\bgt\b", ">"), (r"\bge\b", ">="), (r"\blt\b", "<"), (r"\ble\b", "<="), (r"\btrue\b", "True"),
+          (r"\bfalse\b", "False"), (r"\bnull\b", "None"), (r"\bempty\s+(\w+)", r"not \1")]
+
+
+def python_for(expression: str) -> str | None:
+    """The Python a Camunda/JUEL ``${…}`` (or ``#{…}``) expression most likely means, or None when it is not
+    one: ``${approved && amount > 100}`` -> ``approved and amount > 100``."""
+    found = _JUEL.match(expression or "")
+    if found is None:
+        return None
+    text = found.group(1)
+    for pattern, repl in _WORDS:
+        text = re.sub(pattern, repl, text)
+    return " ".join(text.split())
+
+
+def compile_hint(expression: str) -> str:
+    """A sentence to add to a compile failure of ``expression`` ('' when there is nothing to suggest)."""
+    suggestion = python_for(expression)
+    if suggestion is None:
+        return ""
+    return (f" — cú pháp Camunda/JUEL ${{…}}: BVTE dùng biểu thức Python, hãy viết: {suggestion} / Camunda "
+            f"JUEL syntax: BVTE expressions are Python; write: {suggestion}")
+
+
+NOT_EXECUTABLE = ("không có quy trình thực thi được: đánh dấu 'Executable' cho quy trình (isExecutable=\"true\") "
+                  "trong trình vẽ / no executable process: tick 'Executable' on the process (isExecutable=\"true\") "
+                  "in the modeller")
+NO_CALLED = ("hoạt động gọi chưa chọn quy trình được gọi (calledElement) / the call activity names no called "
+             "process: set its 'Called element' to the id of a process in the bundle")

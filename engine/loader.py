@@ -196,7 +196,7 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
     if main_id is None:
         procs = [p for p in first.iter(BPMN + "process") if p.get("isExecutable", "true") != "false"]
         if not procs:
-            raise InvalidProcess([(next(iter(trees)), "không có quy trình thực thi được / no executable process")])
+            raise InvalidProcess([(next(iter(trees)), bpmn_accept.NOT_EXECUTABLE)])
         main_id = procs[0].get("id")
 
     parser = SpiffBpmnParser(validator=None)
@@ -293,9 +293,9 @@ def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRe
         try:
             compile_checked(source[0], mode)
         except ScriptRejected as exc:
-            problems.append((source[1], exc.message))
+            problems.append((source[1], exc.message + bpmn_accept.compile_hint(source[0])))
         except Exception as exc:
-            problems.append((source[1], f"biểu thức lỗi / cannot compile: {exc}"))
+            problems.append((source[1], f"biểu thức lỗi / cannot compile: {exc}{bpmn_accept.compile_hint(source[0])}"))
 
     for _pid, timer in bundle.elements("timerEventDefinition"):
         owner = timer.getparent().get("id")
@@ -306,8 +306,9 @@ def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRe
     calls: dict[str, list[tuple[str, str]]] = {}   # process id -> (call activity id, called process id)
     for pid, call in bundle.elements("callActivity"):
         if call.get("calledElement") not in process_ids:
-            problems.append((call.get("id"), f"không tìm thấy quy trình được gọi / called process "
-                                             f"'{call.get('calledElement')}' is not in the bundle"))
+            problems.append((call.get("id"), bpmn_accept.NO_CALLED if not call.get("calledElement") else
+                             f"không tìm thấy quy trình được gọi / called process "
+                             f"'{call.get('calledElement')}' is not in the bundle"))
         else:
             calls.setdefault(pid, []).append((call.get("id"), call.get("calledElement")))
     problems.extend(_call_cycles(bundle.main_id, calls))

@@ -66,3 +66,27 @@ def test_standard_children_and_extensions_are_accepted_with_warnings(sqlite_engi
 def test_file_names_are_normalised(given, expected):
     assert normalise_file_name(given) == expected
     assert normalise_file_name(given, {expected}) == expected[:-5] + "-2.bpmn"
+
+
+def test_a_camunda_condition_is_refused_with_the_python_to_write(sqlite_engine):
+    from engine.bpmn_accept import python_for
+
+    assert python_for("${approved && amount gt 100}") == "approved and amount > 100"
+    assert python_for("#{!done}") == "not done" and python_for("done") is None
+    xml = (HEAD + '<bpmn:process id="juel" isExecutable="true"><bpmn:startEvent id="s"/>'
+           '<bpmn:exclusiveGateway id="g" default="f3"/><bpmn:userTask id="a" name="A"/><bpmn:userTask id="b" name="B"/>'
+           '<bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="g"/>'
+           '<bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="a"><bpmn:conditionExpression>${approved == true}'
+           '</bpmn:conditionExpression></bpmn:sequenceFlow><bpmn:sequenceFlow id="f3" sourceRef="g" targetRef="b"/>'
+           '<bpmn:sequenceFlow id="f4" sourceRef="a" targetRef="e"/><bpmn:sequenceFlow id="f5" sourceRef="b" '
+           'targetRef="e"/></bpmn:process></bpmn:definitions>')
+    with pytest.raises(InvalidProcess) as refused:
+        sqlite_engine.validate({"juel.bpmn": xml.encode()})
+    assert any(element == "f2" and "write: approved == True" in text for element, text in refused.value.problems)
+
+
+def test_a_process_not_marked_executable_says_how_to_fix_it(sqlite_engine):
+    xml = HEAD + '<bpmn:process id="p" isExecutable="false"><bpmn:startEvent id="s"/></bpmn:process></bpmn:definitions>'
+    with pytest.raises(InvalidProcess) as refused:
+        sqlite_engine.validate({"p.bpmn": xml.encode()})
+    assert "tick 'Executable'" in refused.value.problems[0][1]
