@@ -8,6 +8,7 @@ incidents page and ``bvte cases show`` all ask this module.
 
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.util.task import TaskState
 
@@ -21,6 +22,8 @@ def _kinds(definition) -> list[tuple[str, str]]:
     inner = getattr(definition, "event_definitions", None)
     if inner:
         return [k for d in inner for k in _kinds(d)]
+    if isinstance(definition, TimerEventDefinition):   # its subclasses too (duration, date, cycle timers)
+        return [("timer", getattr(definition, "name", None) or "")]
     kind = type(definition).__name__.replace("EventDefinition", "").lower() or "event"
     return [(kind, getattr(definition, "name", None) or "")]
 
