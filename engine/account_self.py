@@ -146,8 +146,8 @@ def use_link(engine, token: str, new: str) -> str:
 
 
 def totp_begin(engine, user_id: int) -> tuple[str, str]:
-    """A new secret awaiting confirmation (enrolment is not on until a code from it is entered).
-    Returns (secret, otpauth:// URI for the authenticator app)."""
+    """The secret awaiting confirmation (a new one, or the one already shown: enrolment is not on until a
+    code from it is entered). Returns (secret, otpauth:// URI for the authenticator app)."""
     secret = pyotp.random_base32()
     with engine.db.write() as s:
         user = s.get(User, user_id)
@@ -156,6 +156,8 @@ def totp_begin(engine, user_id: int) -> tuple[str, str]:
         sec = _sec(s, user_id)
         if sec.totp_enabled:
             raise InvalidTaskData({"code": ["Đã bật xác thực hai lớp / two-factor sign-in is already on"]})
+        if sec.totp_secret:
+            secret = sec.totp_secret   # a second visit shows the same code to scan
         sec.totp_secret = secret
         username = user.username
     return secret, totp_uri(secret, username)

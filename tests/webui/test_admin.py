@@ -320,3 +320,20 @@ def test_bvte_admin_create_prints_a_set_up_link(tmp_path, monkeypatch, cli_clock
     again = CliRunner().invoke(main, ["admin", "create", "--province", "P09", "--username", "quantri.p09"])
     assert again.exit_code == 1 and "Traceback" not in again.output
     engine.db.dispose()
+
+
+def test_enrolment_shows_the_same_secret_until_confirmed_and_can_be_turned_off(app, sqlite_engine, clock):
+    c = app.test_client()
+    login(c, "yte.x02")   # a role the demo province does not require two factors of
+    first = re.search(r"<code>([A-Z2-7]{16,})</code>", c.get("/account/2fa").get_data(as_text=True)).group(1)
+    page = c.get("/account/2fa").get_data(as_text=True)
+    assert first in page
+    c.post("/account/2fa", data={"csrf_token": tok(page), "code": pyotp.TOTP(first).at(sqlite_engine.now())})
+    assert "đang bật" in c.get("/account").get_data(as_text=True)
+    page = c.get("/account/2fa").get_data(as_text=True)
+    res = c.post("/account/2fa/disable", data={"csrf_token": tok(page), "code": "123456"})
+    assert res.status_code == 302 and account_self.state(sqlite_engine, actor_for(sqlite_engine, "yte.x02").user_id).totp_enabled
+    clock.advance(dt.timedelta(seconds=30))   # the step used to enrol cannot be used again
+    page = c.get("/account/2fa").get_data(as_text=True)
+    c.post("/account/2fa/disable", data={"csrf_token": tok(page), "code": pyotp.TOTP(first).at(sqlite_engine.now())})
+    assert not account_self.state(sqlite_engine, actor_for(sqlite_engine, "yte.x02").user_id).totp_enabled
