@@ -81,9 +81,10 @@ def test_malformed_deep_and_oversized_bodies(client):
 
 def test_odd_ids_and_paths(client):
     app, c = client
-    for path in ("/api/v1/cases/' OR 1=1 --", "/api/v1/tasks/%00", "/api/v1/cases/" + "a" * 5000,
-                 "/api/v1/tasks/../../etc/passwd"):
+    for path in ("/api/v1/cases/' OR 1=1 --", "/api/v1/cases/" + "a" * 5000, "/api/v1/tasks/../../etc/passwd"):
         assert c.get(path, headers=c.headers).status_code == 404
+    nul = c.get("/api/v1/tasks/%00", headers=c.headers)          # a NUL is refused before any lookup
+    assert nul.status_code == 400 and nul.get_json()["fields"] == {"path": [nul.get_json()["message"]]}
     assert c.get("/api/v1/tasks?page=abc", headers=c.headers).status_code == 422
     assert c.get("/api/v1/tasks?claimed=<script>", headers=c.headers).status_code == 422
     assert c.get("/api/v1/tasks", headers={"Authorization": "Bearer x" * 1000}).status_code == 401
