@@ -76,6 +76,10 @@ MATRIX = [
     ("GET", "/api/v1/cases/{case_x02}", lambda u: 200 if case_allowed(u, "X02") else 404),
     ("GET", "/api/v1/openapi.json", lambda u: 200),
     ("GET", "/incidents", lambda u: 200 if role(u) == "policy" else 403),
+    ("GET", "/notifications", lambda u: 200),
+    ("GET", "/notifications/outbox", lambda u: 200 if role(u) == "policy" else 403),
+    ("GET", "/notifications/case/{case_x01}",
+     lambda u: 200 if (role(u) == "commune_officer" and commune(u) == "X01") or role(u) == "policy" else 404),
     ("GET", "/metrics", lambda u: 200),          # the test client is a loopback client
     ("GET", "/ready", lambda u: 503),            # public; this database was not built by the migrations
     ("GET", "/api/v1/docs", lambda u: 200),
@@ -103,7 +107,11 @@ MATRIX = [
         "/admin/tokens", "/admin/tokens/999/revoke", "/admin/rosters")],
 ]
 # Routes exercised elsewhere with their own bodies (forms, uploads), listed so the coverage check is explicit.
-COVERED_ELSEWHERE = {"/cases/<case_id>/link", "/cases/<case_id>/reopen", "/cases/<case_id>/attachments/<int:attachment_id>", "/api/v1/cases/<case_id>/links", "/login", "/logout", "/static/<path:filename>", "/tasks/<task_id>", "/intake/<code>",
+COVERED_ELSEWHERE = {"/api/v1/cases/<case_id>/messages/<name>", "/api/v1/cases/<case_id>/signals/<name>",
+                     "/cases/<case_id>/events/<kind>/<name>",        # tests/webui/test_messages_web.py
+                     "/notifications/<int:notification_id>/open", "/notifications/read",
+                     "/notifications/settings",                      # tests/webui/test_notify_web.py
+                     "/cases/<case_id>/link", "/cases/<case_id>/reopen", "/cases/<case_id>/attachments/<int:attachment_id>", "/api/v1/cases/<case_id>/links", "/login", "/logout", "/static/<path:filename>", "/tasks/<task_id>", "/intake/<code>",
                      "/api/v1/reports", "/api/v1/tasks/<task_id>/complete", "/api/v1/tasks/<task_id>/claim",
                      "/api/v1/tasks/<task_id>/release", "/break-glass", "/processes/upload",
                      "/processes/versions/<int:version_id>/edit", "/processes/drafts/<int:draft_id>",
