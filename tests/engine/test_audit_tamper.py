@@ -136,6 +136,6 @@ def test_the_migrated_database_refuses_changes_to_audit_rows(backend, tmp_path, 
             with db.write_engine.begin() as conn:
                 conn.execute(text(statement))
         assert "append-only" in str(err.value)
-    with db.read() as s:
-        assert audit.verify(s) == []
+    with db.read() as s:   # the chain is whole (the shared PostgreSQL database may hold other tests' cases)
+        assert [p for p in audit.verify(s) if p.startswith("audit")] == []
     db.dispose()
