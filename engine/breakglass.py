@@ -27,11 +27,12 @@ MAX_FAILURES = 5        # refused attempts per user in one hour
 
 
 class Refused(Exception):
-    """A break-glass request that is not granted; ``field`` names the form field at fault."""
+    """A break-glass request that is not granted; ``field`` names the form field at fault, ``code`` the
+    reason (``too_many_attempts`` | ``too_many_grants`` | ``not_found``) for a message in the reader's language."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, code: str = "not_found"):
         super().__init__(message)
-        self.field, self.message = field, message
+        self.field, self.message, self.code = field, message, code
 
 
 def request(engine, user_id: int, username: str, province: str | None, reference: str, reason: str,
@@ -48,14 +49,15 @@ def request(engine, user_id: int, username: str, province: str | None, reference
                              .limit(MAX_FAILURES)).all()
         case = s.execute(select(Case).where(Case.reference == reference)).scalar() if reference else None
     if len(failures) >= MAX_FAILURES:
-        raise Refused("reference", "Đã thử quá nhiều lần; thử lại sau một giờ.")
+        raise Refused("reference", "Đã thử quá nhiều lần; thử lại sau một giờ.", "too_many_attempts")
     if len(grants) >= MAX_GRANTS:
-        raise Refused("reason", f"Đã dùng {MAX_GRANTS} lần truy cập khẩn cấp trong 24 giờ; liên hệ Sở Y tế.")
+        raise Refused("reason", f"Đã dùng {MAX_GRANTS} lần truy cập khẩn cấp trong 24 giờ; liên hệ Sở Y tế.",
+                      "too_many_grants")
     if case is None or province is None or case.province_code != province:
         with engine.db.write() as s:
             audit.append(s, now, username, "case.break_glass_refused",
                          detail={"reference": reference[:40], "why": "not found in province"})
-        raise Refused("reference", "Không tìm thấy hồ sơ với mã này trong tỉnh.")
+        raise Refused("reference", "Không tìm thấy hồ sơ với mã này trong tỉnh.", "not_found")
     grant(engine, user_id, username, case, reason, hours)
     return case
 

@@ -142,4 +142,9 @@ def migrate_cases(engine: Engine, from_version: int, to_version: int, actor: Act
                 engine.now(), actor.label, "case.migrate", case.id,
                 detail={"from_version": src.version, "to_version": dst.version})])
             results.append(MoveResult(case.reference, case.id, True, "đã chuyển / moved"))
+    if dry_run:   # a dry run lists case references to policy staff: a read, audited (issue #18.10)
+        with engine.db.write() as s:
+            audit.append(s, engine.now(), actor.label, "case.migrate_dry_run",
+                         detail={"from_version": src.version, "to_version": dst.version,
+                                 "cases": [r.reference for r in results]})
     return results

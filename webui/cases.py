@@ -226,8 +226,12 @@ def break_glass():
             try:
                 case = breakglass.request(engine, current_user.id, current_user.username, current_user.province_code,
                                           reference, reason, BREAK_GLASS_HOURS)
-            except breakglass.Refused as exc:
-                errors[exc.field] = _(exc.message)   # the catalogue has the engine's messages
+            except breakglass.Refused as exc:   # in the reader's language
+                errors[exc.field] = {
+                    "too_many_attempts": _("Đã thử quá nhiều lần; thử lại sau một giờ."),
+                    "too_many_grants": _("Đã dùng %(n)s lần truy cập khẩn cấp trong 24 giờ; liên hệ Sở Y tế.",
+                                         n=breakglass.MAX_GRANTS),
+                }.get(exc.code, _("Không tìm thấy hồ sơ với mã này trong tỉnh."))
         if not errors:
             flash(_("Đã mở quyền truy cập khẩn cấp trong %(hours)s giờ. Việc truy cập được thông báo cho cán bộ xã "
                     "và tỉnh.", hours=BREAK_GLASS_HOURS), "warning")

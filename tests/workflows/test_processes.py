@@ -177,6 +177,12 @@ def test_migrate_running_cases(sqlite_engine):
         dry = migrate_cases(sqlite_engine, v1.id, v2.id, officer, dry_run=True)
         assert {r.case_id: r.moved for r in dry} == {early.id: True, later.id: False}
         assert sqlite_engine.get_case(early.id).process_version_id == v1.id
+        from sqlalchemy import select
+
+        from engine.models import AuditEvent
+        with sqlite_engine.db.read() as s:   # the dry run listed references to policy staff: audited
+            listed = s.execute(select(AuditEvent.detail).where(AuditEvent.action == "case.migrate_dry_run")).scalar()
+        assert sorted(listed["cases"]) == sorted(r.reference for r in dry)
         real = migrate_cases(sqlite_engine, v1.id, v2.id, officer)
         assert "specific_assessment" in next(r.reason for r in real if r.case_id == later.id)
         assert sqlite_engine.get_case(early.id).process_version_id == v2.id
