@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from flask import jsonify
 from flask import redirect
 from flask import request
 from flask import session
@@ -12,6 +11,7 @@ from flask_login import current_user
 
 from engine import account_self
 from webui.auth import start_session
+from webui.errors import json_error
 
 PENDING_SECONDS = 300
 # what a user held at the gate may still reach
@@ -65,5 +65,5 @@ def enforce():
     if not gate or not current_user.is_authenticated or request.endpoint in OPEN_ENDPOINTS:
         return None
     if request.path.startswith("/api/"):
-        return jsonify({"error": "forbidden", "message": "finish the account set-up in the browser first"}), 403
+        return json_error(403, "forbidden", "finish the account set-up in the browser first")
     return redirect(url_for("account.password" if gate == "password" else "account.totp"))
