@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-
-from engine.loader import BPMN
 from engine.loader import ParsedBundle
 from engine.process import ProcessConfig
 from engine.process import StatutoryGuard
@@ -15,41 +12,11 @@ from workflows.child_protection.forms import FORMS
 from workflows.child_protection.intake import PROCESS_ID
 from workflows.child_protection.intake import open_case  # noqa: F401  (re-exported for callers)
 from workflows.child_protection.lanes import LANE_AGENCIES
+from workflows.guards import required_timers
 
 BPMN_FILES = ["child_protection_case.bpmn", "temporary_separation.bpmn", "referral_police.bpmn",
               "referral_health.bpmn", "referral_education.bpmn", "referral_legal_aid.bpmn",
               "referral_social_work.bpmn", "referral_crime_report.bpmn"]
-
-
-def _timer_rules(bundle: ParsedBundle) -> dict[str, set[str]]:
-    """task id -> deadline rules of the timers attached to it."""
-    found: dict[str, set[str]] = {}
-    for _pid, boundary in bundle.elements("boundaryEvent"):
-        for expr in boundary.iter(BPMN + "timeDate"):
-            try:
-                node = ast.parse((expr.text or "").strip(), mode="eval").body
-            except SyntaxError:
-                continue
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "due" and node.args:
-                arg = node.args[0]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    found.setdefault(boundary.get("attachedToRef"), set()).add(arg.value)
-    return found
-
-
-def _check_required_timers(bundle: ParsedBundle) -> list[tuple[str, str]]:
-    problems = []
-    rules = _timer_rules(bundle)
-    tasks = {el.get("id") for _pid, el in bundle.elements("userTask")}
-    for task_id, rule in REQUIRED_TIMERS.items():
-        limit = DEADLINES[rule]
-        if task_id not in tasks:
-            problems.append((task_id, f"thiếu bước bắt buộc theo luật / statutory step '{task_id}' is missing "
-                                      f"({limit.legal_basis})"))
-        elif rule not in rules.get(task_id, set()):
-            problems.append((task_id, f"thiếu hẹn giờ thời hạn luật định {limit.describe_vi()} "
-                                      f"(due(\"{rule}\"), {limit.legal_basis}) / statutory time-limit timer removed"))
-    return problems
 
 
 def _check_emergency_path(bundle: ParsedBundle) -> list[tuple[str, str]]:
@@ -72,7 +39,8 @@ def _check_emergency_path(bundle: ParsedBundle) -> list[tuple[str, str]]:
 
 
 GUARDS = [
-    StatutoryGuard("required_timers", "Các hẹn giờ thời hạn luật định còn đủ", _check_required_timers),
+    StatutoryGuard("required_timers", "Các hẹn giờ thời hạn luật định còn đủ",
+                   required_timers(REQUIRED_TIMERS, DEADLINES)),
     StatutoryGuard("emergency_path", "Đường can thiệp khẩn cấp còn đi được", _check_emergency_path),
 ]
 

@@ -3,6 +3,13 @@
 
 from __future__ import annotations
 
+from workflows.fields import A
+from workflows.fields import B
+from workflows.fields import C
+from workflows.fields import D
+from workflows.fields import M
+from workflows.fields import N
+from workflows.fields import T
 from workflows.forms import Field
 from workflows.forms import Form
 
@@ -43,32 +50,11 @@ VERIFICATION = [
 ]
 
 
-def T(name, vi, en, required=False, **kw):
-    return Field(name, "text", vi, en, required, **kw)
 
 
-def A(name, vi, en, required=False, **kw):
-    return Field(name, "textarea", vi, en, required, **kw)
 
 
-def B(name, vi, en, **kw):
-    return Field(name, "bool", vi, en, **kw)
 
-
-def C(name, vi, en, choices, required=False, **kw):
-    return Field(name, "choice", vi, en, required, choices=choices, **kw)
-
-
-def M(name, vi, en, choices, required=False, **kw):
-    return Field(name, "multichoice", vi, en, required, choices=choices, **kw)
-
-
-def D(name, vi, en, required=False, **kw):
-    return Field(name, "date", vi, en, required, **kw)
-
-
-def N(name, vi, en, required=False, **kw):
-    return Field(name, "int", vi, en, required, **kw)
 
 
 INTAKE_FIELDS = [
