@@ -63,3 +63,55 @@ def json_object(text: str, option: str) -> dict:
     except ValueError:
         fail(f"{option} must be a JSON object")
     return data
+
+
+def worker_loop(step, *, db, log, interval: float, once: bool, done: str, failed: str) -> None:
+    """Run ``step()`` (returns how many things it handled) until SIGTERM/SIGINT, every ``interval`` seconds.
+
+    A worker never dies: any error is logged with time and level (a database error in one line), the
+    connection pool ``db`` is renewed (a pooled session may keep a failed-over server's state), and the wait
+    doubles up to a minute until a step succeeds again. ``--once`` runs one step and raises its error.
+    ``done`` formats the count (``"fired timers of %d case(s)"``), ``failed`` names what failed.
+    """
+    import signal
+    import time
+
+    import click
+    from sqlalchemy.exc import SQLAlchemyError
+
+    stop = {"flag": False}
+
+    def _stop(*_):
+        stop["flag"] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    wait = interval
+    while True:
+        started = time.monotonic()
+        try:
+            handled = step()
+            wait = interval
+        except Exception as exc:   # restarted, unreachable, read-only, locked, or a bug: wait and retry
+            if once:
+                raise
+            wait = min(max(wait * 2, interval), 60.0)
+            db.dispose()
+            if isinstance(exc, SQLAlchemyError):
+                text = str(getattr(exc, "orig", exc)).strip()
+                log.error("database error, retrying in %.0f s: %s", wait,
+                          text.splitlines()[0] if text else type(exc).__name__)
+            else:
+                log.exception("%s failed, retrying in %.0f s", failed, wait)
+            handled = 0
+        if once:
+            click.echo(f"{done % handled} in {time.monotonic() - started:.2f} s")
+            return
+        if handled:
+            log.info(done, handled)
+        slept = 0.0
+        while slept < wait and not stop["flag"]:
+            time.sleep(0.1)
+            slept += 0.1
+        if stop["flag"]:
+            return

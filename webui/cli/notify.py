@@ -4,8 +4,6 @@ quiet hours)."""
 from __future__ import annotations
 
 import re
-import signal
-import time
 
 import click
 
@@ -13,6 +11,7 @@ from webui.cli.common import cli_actor
 from webui.cli.common import engine
 from webui.cli.common import fail
 from webui.cli.common import friendly
+from webui.cli.common import worker_loop
 
 
 @click.group()
@@ -41,8 +40,6 @@ def notify_run(once, interval, now_text):
     """
     import logging
 
-    from sqlalchemy.exc import SQLAlchemyError
-
     from engine.notify.sender import Sender
     from webui.cli.timers import _clock_at
     from webui.logging_config import configure
@@ -56,42 +53,8 @@ def notify_run(once, interval, now_text):
         fail(str(exc), 2)
     if not sender.channels:
         log.warning("neither BVTE_SMTP_URL nor BVTE_SMS_WEBHOOK_URL is set: only the in-app bell is served")
-    stop = {"flag": False}
-
-    def _stop(*_):
-        stop["flag"] = True
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    wait = interval
-    while True:
-        started = time.monotonic()
-        try:
-            handled = sender.run_once()
-            wait = interval
-        except Exception as exc:
-            if once:
-                raise
-            wait = min(max(wait * 2, interval), 60.0)
-            eng.db.dispose()
-            if isinstance(exc, SQLAlchemyError):
-                text = str(getattr(exc, "orig", exc)).strip()
-                log.error("database error, retrying in %.0f s: %s", wait,
-                          text.splitlines()[0] if text else type(exc).__name__)
-            else:
-                log.exception("delivery failed, retrying in %.0f s", wait)
-            handled = 0
-        if once:
-            click.echo(f"handled {handled} notification(s) in {time.monotonic() - started:.2f} s")
-            return
-        if handled:
-            log.info("handled %d notification(s)", handled)
-        slept = 0.0
-        while slept < wait and not stop["flag"]:
-            time.sleep(0.1)
-            slept += 0.1
-        if stop["flag"]:
-            return
+    worker_loop(sender.run_once, db=eng.db, log=log, interval=interval, once=once,
+                done="handled %d notification(s)", failed="delivery")
 
 
 @notify.command("contact")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import signal
-import time
 
 import click
 
 from webui.cli.common import engine
 from webui.cli.common import fail
 from webui.cli.common import friendly
+from webui.cli.common import worker_loop
 
 
 @click.group()
@@ -47,8 +46,6 @@ def timers_run(once, interval, now_text):
     """
     import logging
 
-    from sqlalchemy.exc import SQLAlchemyError
-
     from engine import metrics
     from engine.admin import checkpoint_audit
     from webui.logging_config import configure
@@ -57,45 +54,16 @@ def timers_run(once, interval, now_text):
     configure()
     log = logging.getLogger("bvte.timers")
     worker = engine(_clock_at(now_text))
-    stop = {"flag": False}
 
-    def _stop(*_):
-        stop["flag"] = True
+    def sweep() -> int:
+        run_sweep_hooks(worker)
+        fired = worker.fire_due_timers()
+        checkpoint_audit(worker)   # the chain's tail pinned outside the database (BVTE_AUDIT_CHECKPOINTS)
+        metrics.record_sweep(worker)   # the heartbeat /ready reads
+        return fired
 
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    wait = interval
-    while True:
-        started = time.monotonic()
-        try:
-            run_sweep_hooks(worker)
-            fired = worker.fire_due_timers()
-            checkpoint_audit(worker)   # the chain's tail pinned outside the database (BVTE_AUDIT_CHECKPOINTS)
-            metrics.record_sweep(worker)   # the heartbeat /ready reads
-            wait = interval
-        except Exception as exc:   # restarted, unreachable, read-only, locked, or a bug: wait and retry
-            if once:
-                raise
-            wait = min(max(wait * 2, interval), 60.0)
-            text = str(getattr(exc, "orig", exc)).strip()
-            worker.db.dispose()   # reconnect next time: a pooled session may keep a failed-over server's state
-            if isinstance(exc, SQLAlchemyError):
-                log.error("database error, retrying in %.0f s: %s", wait, text.splitlines()[0] if text
-                          else type(exc).__name__)
-            else:
-                log.exception("sweep failed, retrying in %.0f s", wait)
-            fired = 0
-        if once:
-            click.echo(f"fired timers of {fired} case(s) in {time.monotonic() - started:.2f} s")
-            return
-        if fired:
-            log.info("fired timers of %d case(s)", fired)
-        slept = 0.0
-        while slept < wait and not stop["flag"]:
-            time.sleep(0.2)
-            slept += 0.2
-        if stop["flag"]:
-            return
+    worker_loop(sweep, db=worker.db, log=log, interval=interval, once=once, done="fired timers of %d case(s)",
+                failed="sweep")
 
 
 COMMANDS = [timers]
