@@ -171,10 +171,11 @@ def task(task_id: str):
     rule = config.deadlines.get(ot.deadline_rule) if config is not None and ot.deadline_rule else None
     status = 422 if errors else 200
     place = lookups.commune(engine, ot.commune_code)
+    communes = lookups.communes(engine)
     return render_template("inbox/task.html", task=ot, case=case, form=form, errors=errors, values=values,
                            summary=visible_data(engine, data, current_user, case), rule=rule,
-                           commune_name=place.name if place is not None else None, may_attach=True, communes=lookups.communes(engine),
-                           commune_names={c.code: c.name for c in lookups.communes(engine)},
+                           commune_name=place.name if place is not None else None, may_attach=True,
+                           communes=communes, commune_names={c.code: c.name for c in communes}, procedure=proc,
                            help=proc.help.get(ot.task_name) if proc is not None else None), status
 
 

@@ -18,17 +18,21 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 
 
-@lru_cache(maxsize=2)
-def field_labels(lang: str = "vi") -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+@lru_cache(maxsize=16)
+def field_labels(lang: str = "vi", procedure: str | None = None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """(labels, choice names) of every field; ``procedure`` (a code) first, so a case shows its own
+    procedure's wording where two procedures share a field name."""
     labels: dict[str, str] = {}
     choices: dict[str, dict[str, str]] = {}
-    for proc in registry.procedures():
+    ordered = sorted(registry.procedures(), key=lambda p: p.code != procedure)
+    for proc in ordered:
         for form in proc.forms():
             for f in form.fields:
                 labels.setdefault(f.name, f.label(lang))
                 if f.choices:
-                    choices.setdefault(f.name, {}).update({c[0]: (c[1] if lang == "vi" else c[2])
-                                                           for c in f.choices})
+                    named = choices.setdefault(f.name, {})
+                    for c in f.choices:
+                        named.setdefault(c[0], c[1] if lang == "vi" else c[2])
     return labels, choices
 
 

@@ -1,6 +1,8 @@
 """Help shown beside each step of the procedure: what the law asks of whoever holds the task."""
 
 HELP = {
+    # shown on the intake form (NĐ 56/2017 Điều 24, 26.3; Mẫu số 01 "nếu người báo tin đồng ý")
+    "intake": "Thời hạn 12 giờ được tính từ thời điểm tiếp nhận. Mọi trường về người báo tin chỉ ghi khi họ đồng ý.",
     "initial_assessment": "Đánh giá ban đầu nguy cơ gây tổn hại (Mẫu số 02) ngay sau khi nhận thông tin; nếu trẻ "
                           "đang gặp nguy hiểm, xử lý ngay trong 12 giờ (NĐ 56/2017 Điều 24, 26.3).",
     "emergency_decision": "Chủ tịch UBND xã (hoặc người được giao) quyết định biện pháp can thiệp khẩn cấp hoặc tạm "
