@@ -58,14 +58,11 @@ def commune(engine, code: str) -> Commune | None:
 
 
 def agencies_of_case(engine, case_id: str) -> set[int]:
-    """Agencies that hold or held a task of the case (the need-to-know scope of partners)."""
-    from engine.models import CaseStep
-    from engine.models import OpenTask
+    """Agencies that hold or held a task of the case (the need-to-know scope of partners), in its own read."""
+    from engine.queries import agencies_involved
 
     with engine.db.read() as s:
-        held = s.execute(select(OpenTask.agency_id).where(OpenTask.case_id == case_id)).scalars()
-        done = s.execute(select(CaseStep.agency_id).where(CaseStep.case_id == case_id)).scalars()
-        return {a for a in list(held) + list(done) if a is not None}
+        return agencies_involved(s, case_id)
 
 
 def find_case(engine, case_id: str) -> Case | None:
