@@ -207,15 +207,24 @@ def test_gunicorn_workers_share_the_request_counters(tmp_path, cli_clock):
             return float(n.group(1))
 
 
-        sent = 0
-        for _ in range(5):   # bursts at once, until more than one worker has served (and counted) requests
-            with ThreadPoolExecutor(6) as pool:
-                list(pool.map(lambda _: urllib.request.urlopen(base + "/api/v1/docs/init.js", timeout=10).close(),
-                              range(30)))
-            sent += 30
-            if len([f for f in os.listdir(tmp_path / "prom") if f.startswith("counter_")]) >= 3:
-                break
-        assert len([f for f in os.listdir(tmp_path / "prom") if f.startswith("counter_")]) >= 2
+        path = "/api/v1/docs/init.js"
+        held = []
+        for _ in range(2):   # a sync worker that has read half a request serves nobody else until it ends
+            conn = socket.create_connection(("127.0.0.1", port), timeout=60)
+            conn.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n".encode())
+            held.append(conn)
+            time.sleep(0.2)   # the accept queue is first in, first out: the next one goes to another worker
+        with ThreadPoolExecutor(6) as pool:   # the third worker serves these
+            list(pool.map(lambda _: urllib.request.urlopen(base + path, timeout=60).close(), range(30)))
+        for conn in held:   # the two held workers finish their requests
+            conn.sendall(b"Connection: close\r\n\r\n")
+            reply = b""
+            while chunk := conn.recv(65536):
+                reply += chunk
+            conn.close()
+            assert reply.startswith(b"HTTP/1.1 200"), reply[:200]
+        sent = 32
+        assert len([f for f in os.listdir(tmp_path / "prom") if f.startswith("counter_")]) == 3
         for _ in range(6):   # several scrapes, answered by different workers: each sees every worker's count
             assert served() == sent
     finally:
