@@ -15,11 +15,16 @@ from engine.migrate import upgrade
 from tests.support.db import throwaway_pg
 
 
+def _modelled(obj, name, type_, reflected, compare_to):
+    """Everything but the trigram indexes, which exist only where the server has pg_trgm (migration 0018)."""
+    return not (type_ == "index" and (name or "").endswith("_trgm"))
+
+
 def _diff(url):
     db = Database(url)
     try:
         with db.write_engine.connect() as conn:
-            return compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            return compare_metadata(MigrationContext.configure(conn, opts={"include_object": _modelled}), Base.metadata)
     finally:
         db.dispose()
 

@@ -1,0 +1,129 @@
+"""Reading the register: the person of a case, a person's cases, the cases no officer has decided on yet, the
+candidates a new report may be about, and the communes a commune officer serves (merged ones included)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.models import Case
+from engine.models import CaseStep
+from engine.models import Commune
+from engine.models import OpenTask
+from engine.models import ProcessVersion
+from engine.register.fold import fold
+from engine.register.fold import name_key
+from engine.register.models import Person
+from engine.register.models import PersonCase
+
+
+def person_of_case(s: Session, case_id: str) -> str | None:
+    """The id of the person the case is about, once an officer has decided; None before."""
+    return s.execute(select(PersonCase.person_id).where(PersonCase.case_id == case_id)).scalar()
+
+
+def persons_of_cases(s: Session, case_ids: list[str]) -> dict[str, str]:
+    """case id -> person id for the decided ones among ``case_ids``."""
+    out: dict[str, str] = {}
+    ids = list(case_ids)
+    for i in range(0, len(ids), 500):
+        out.update({c: p for c, p in s.execute(select(PersonCase.case_id, PersonCase.person_id)
+                                               .where(PersonCase.case_id.in_(ids[i:i + 500])))})
+    return out
+
+
+def cases_of_person(s: Session, person_id: str) -> list[Case]:
+    return list(s.execute(select(Case).join(PersonCase, PersonCase.case_id == Case.id)
+                          .where(PersonCase.person_id == person_id).order_by(Case.received_at)).scalars())
+
+
+def canonical_commune(s: Session, code: str | None) -> str | None:
+    """The living commune a (possibly merged) commune code stands for today."""
+    seen = 0
+    while code and seen < 10:
+        commune = s.get(Commune, code)
+        if commune is None or not commune.merged_into:
+            return code
+        code, seen = commune.merged_into, seen + 1
+    return code
+
+
+def served_communes(s: Session, code: str | None) -> frozenset[str]:
+    """``code`` and every commune merged into it (directly or through others)."""
+    if not code:
+        return frozenset()
+    out = {code}
+    frontier = [code]
+    while frontier:
+        merged = s.execute(select(Commune.code).where(Commune.merged_into.in_(frontier))).scalars().all()
+        frontier = [m for m in merged if m not in out]
+        out.update(frontier)
+    return frozenset(out)
+
+
+def undecided_cases(s: Session, communes: frozenset[str], process_ids: set[str], limit: int = 200) -> list[Case]:
+    """Cases of ``process_ids`` held by, or about a child living in, ``communes`` that are linked to no record
+    yet: the officer's match-or-create list (newest first)."""
+    if not communes or not process_ids:
+        return []
+    c = sorted(communes)
+    q = (select(Case).join(ProcessVersion, ProcessVersion.id == Case.process_version_id)
+         .outerjoin(PersonCase, PersonCase.case_id == Case.id)
+         .where(PersonCase.case_id.is_(None), ProcessVersion.process_id.in_(sorted(process_ids)),
+                or_(Case.commune_code.in_(c), Case.residence_commune_code.in_(c)))
+         .order_by(Case.received_at.desc()).limit(limit))
+    return list(s.execute(q).scalars())
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records a user may see: a province's (``communes`` None), or those living in ``communes`` or
+    linked to a case held by, happening in or about a child of ``communes``, or to a case ``agency_id`` holds
+    or held a task of."""
+
+    province: str
+    communes: frozenset[str] | None = None
+    agency_id: int | None = None
+
+    def clause(self):
+        cond = Person.province_code == self.province
+        if self.communes is None:
+            return cond
+        c = sorted(self.communes)
+        parts = []
+        if c:
+            parts.append(Person.residence_commune_code.in_(c))
+            parts.append(Person.id.in_(select(PersonCase.person_id).join(Case, Case.id == PersonCase.case_id).where(
+                or_(Case.commune_code.in_(c), Case.incident_commune_code.in_(c), Case.residence_commune_code.in_(c)))))
+        if self.agency_id is not None:
+            held = select(OpenTask.case_id).where(OpenTask.agency_id == self.agency_id)
+            done = select(CaseStep.case_id).where(CaseStep.agency_id == self.agency_id)
+            parts.append(Person.id.in_(select(PersonCase.person_id).where(
+                or_(PersonCase.case_id.in_(held), PersonCase.case_id.in_(done)))))
+        if not parts:
+            return and_(cond, Person.id.is_(None))
+        return and_(cond, or_(*parts))
+
+
+def candidates(s: Session, province: str, *, name: str | None, birth_year: int | None = None,
+               commune: str | None = None, id_number: str | None = None, limit: int = 200) -> list[Person]:
+    """Live records a new report may be about: the same identifier, or the same folded name or first and last
+    syllables (within two years of birth, when known). The procedure scores them; nothing is decided here."""
+    folded = fold(name)
+    ors = []
+    if id_number:
+        ors.append(Person.id_number == id_number)
+    if folded:
+        ors.append(Person.name_folded == folded)
+        ors.append(Person.name_key == name_key(folded))
+    if not ors:
+        return []
+    q = select(Person).where(Person.province_code == province, Person.status == "active", or_(*ors))
+    if birth_year is not None:
+        q = q.where(or_(Person.birth_year.is_(None), Person.birth_year.between(birth_year - 2, birth_year + 2),
+                        Person.id_number == (id_number or "")))
+    return list(s.execute(q.limit(limit)).scalars())
