@@ -7,6 +7,11 @@ Counting follows Bộ luật Dân sự 2015 Điều 147–148:
 - working days are Monday–Friday less public holidays and compensatory days off, plus the
   Saturdays the government swaps in as working days (the ``holidays`` package's VN calendar).
 
+The ``holidays`` package lists 24/11 (Ngày Văn hóa Việt Nam) as a day off from 2026, with its observed days.
+Bộ luật Lao động 2019 Điều 112.1 has not been amended to add it (Nghị quyết 30/NQ-CP, 2026, only tasks the
+amendment) and no decision gives 2026 a day off, so it is a working day here; a decision that does is entered
+as data (the official calendar, ``engine/data/vn_official_calendar.json``, or an administrator's day).
+
 Administrators may override single days (``CalendarDay`` rows), e.g. a Tết schedule announced late.
 The end of a day is represented as 23:59:59 local time, the last whole second of the period.
 """
@@ -25,9 +30,17 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UNITS = ("hours", "days", "working_days", "instant")
 
 
+# holidays the package lists without a legal basis yet (see the module docstring); their observed days too
+WITHOUT_LEGAL_BASIS = ("Vietnam Cultural Day",)
+
+
 @lru_cache(maxsize=1)
 def _vn_holidays() -> holidays.HolidayBase:
     return holidays.country_holidays("VN", years=range(2015, 2041))
+
+
+def _without_legal_basis(name: str) -> bool:
+    return any(name.startswith(n) for n in WITHOUT_LEGAL_BASIS)
 
 
 class WorkCalendar:
@@ -39,7 +52,11 @@ class WorkCalendar:
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        return bool(_vn_holidays().is_working_day(day))
+        public = _vn_holidays()
+        names = public.get_list(day)
+        if names and all(_without_legal_basis(n) for n in names):
+            return day.weekday() < 5
+        return bool(public.is_working_day(day))
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

@@ -305,14 +305,15 @@ def test_calendar_override_moves_a_working_day_deadline(engine, as_user):
 
     case = open_case(engine, REPORT, as_user("tongdai111"))
     complete(engine, case.id, "initial_assessment", as_user("canbo.x01"))
-    # received and assessed Friday 20/11/2026 22:00; Tuesday 24/11 is a holiday -> Monday 30/11
+    # received and assessed Friday 20/11/2026 22:00; Tuesday 24/11 is a working day (no decision gives it
+    # off: BLLĐ 2019 Điều 112.1) -> 5 working days end Friday 27/11
     assert open_task(engine, case.id, "specific_assessment").due_at == dt.datetime(
-        2026, 11, 30, 16, 59, 59, tzinfo=dt.timezone.utc)
+        2026, 11, 27, 16, 59, 59, tzinfo=dt.timezone.utc)
     engine.set_calendar_day(dt.date(2026, 11, 23), False, "nghỉ bù công bố muộn", Actor("admin"))
     other = open_case(engine, REPORT, as_user("tongdai111"))
     complete(engine, other.id, "initial_assessment", as_user("canbo.x01"))
     assert open_task(engine, other.id, "specific_assessment").due_at == dt.datetime(
-        2026, 12, 1, 16, 59, 59, tzinfo=dt.timezone.utc)
+        2026, 11, 30, 16, 59, 59, tzinfo=dt.timezone.utc)
 
 
 def test_a_case_changed_during_a_sweep_is_fired_once_by_the_next_sweep(engine, as_user, clock, monkeypatch):

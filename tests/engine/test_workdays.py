@@ -52,9 +52,26 @@ def test_day_limit_ending_on_a_day_off_rolls_to_next_working_day():
 
 def test_administrator_override_adds_and_removes_days():
     cal = WorkCalendar({dt.date(2026, 11, 23): False, dt.date(2026, 11, 28): True})
-    # from Fri 20/11: Mon 23 now off, Tue 24 is the Vietnamese Culture Day holiday -> Wed 25 is day 1
-    assert add_working_days(vn("2026-11-20T10:00"), 1, cal) == vn("2026-11-25T23:59:59")
+    # from Fri 20/11: Mon 23 now off -> Tue 24 is day 1
+    assert add_working_days(vn("2026-11-20T10:00"), 1, cal) == vn("2026-11-24T23:59:59")
     assert cal.is_working_day(dt.date(2026, 11, 28))
+    # a decision giving 24/11 off is entered as a day: then it moves the limit
+    decided = WorkCalendar({dt.date(2026, 11, 23): False, dt.date(2026, 11, 24): False})
+    assert add_working_days(vn("2026-11-20T10:00"), 1, decided) == vn("2026-11-25T23:59:59")
+
+
+@pytest.mark.parametrize("day", ["2026-11-24", "2027-11-24", "2028-11-24", "2029-11-26", "2030-11-25"])
+def test_culture_day_is_a_working_day_without_a_decision(day):
+    # the holidays package lists 24/11 (and its observed Mondays) as days off; BLLĐ 2019 Điều 112.1 does not
+    assert CAL.is_working_day(dt.date.fromisoformat(day))
+
+
+def test_culture_day_on_a_weekend_stays_a_day_off_and_real_holidays_stay():
+    assert not CAL.is_working_day(dt.date(2029, 11, 24))      # a Saturday
+    assert not CAL.is_working_day(dt.date(2026, 4, 27))       # Giỗ Tổ observed (Điều 112.1.c, 111)
+    assert not CAL.is_working_day(dt.date(2026, 9, 2))        # Quốc khánh
+    # Fri 20/11/2026 + 5 working days: 23, 24, 25, 26, 27 (24/11 counted)
+    assert add_working_days(vn("2026-11-20T10:00"), 5, CAL) == vn("2026-11-27T23:59:59")
 
 
 def test_start_time_after_midnight_utc_uses_vietnamese_date():
