@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from workflows.child_protection.closure import CLOSURE_FIELDS
+from workflows.child_protection.closure import EXTRA_SUPPORT
+from workflows.child_protection.closure import INCIDENT_SETTING
 from workflows.child_protection.deadlines import REFERRAL_CODES
 from workflows.fields import A
 from workflows.fields import B
@@ -103,6 +106,7 @@ SERVICES = [
     ("caregiver_counselling", "Tư vấn cho cha mẹ, người chăm sóc", "Counselling for caregivers"),
     ("legal", "Tư vấn, trợ giúp pháp lý", "Legal advice and aid"),
 ]
+SUPPORT_KINDS = [*SERVICES, *EXTRA_SUPPORT]
 
 
 
@@ -130,6 +134,7 @@ INTAKE_FIELDS = [
     T("incident_commune", "Mã xã nơi xảy ra vụ việc", "Incident commune code", required=True),
     T("residence_commune", "Mã xã nơi trẻ cư trú", "Residence commune code"),
     T("incident_place", "Nơi xảy ra", "Place of the incident"),
+    INCIDENT_SETTING,
     T("child_name", "Họ tên trẻ", "Child's name"),
     C("child_sex", "Giới tính", "Sex", SEXES, required=True),
     D("child_birth_date", "Ngày sinh", "Date of birth"),
@@ -269,6 +274,9 @@ FORMS: dict[str, Form] = {
             ("other", "Khác", "Other")]),
         A("closure_notes", "Căn cứ kết thúc hoặc lý do không đồng ý", "Grounds for closure, or for refusing it",
           required=True),
+        # TT 13/2021 (trẻ em được hỗ trợ; xử lý đối tượng xâm hại, NĐ 130/2021): recorded when the case closes
+        M("support_provided", "Các hình thức hỗ trợ trẻ đã được nhận", "Support the child received", SUPPORT_KINDS),
+        *CLOSURE_FIELDS,
     ]),
     "arrange_alternative_care": Form("Bố trí nơi tạm trú, chăm sóc thay thế", [
         T("shelter_place", "Nơi tạm trú an toàn", "Safe shelter", required=True),

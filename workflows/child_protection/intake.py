@@ -22,7 +22,8 @@ INTAKE_ROLES = frozenset({"commune_officer", "hotline", "commune_police"})
 # the bound is the province's setting (the law is silent), 30 days by default
 RECEIVED_AT_MAX_AGE_DAYS = int(os.environ.get("BVTE_RECEIVED_AT_MAX_AGE_DAYS", "30"))
 SUMMARY_FIELDS = ("child_name", "child_sex", "child_age", "child_birth_date", "channel", "urgency", "abuse_forms",
-                  "case_category", "special_circumstance_group", "child_age_16_17", "applicable_procedure")
+                  "case_category", "special_circumstance_group", "child_age_16_17", "applicable_procedure",
+                  "incident_setting", "crime_suspected")
 
 
 def person_key(name: str | None, birth: str | None, residence: str | None) -> str | None:

@@ -12,7 +12,7 @@ GROUPS = {
     "report": ["channel", "case_category", "urgency", "received_at", "incident_place", "description",
                "child_condition", "likely_outcome", "abuse_forms", "special_circumstance_group",
                "actions_already_taken", "crime_suspected", "report_medium", "received_by", "child_age_16_17",
-               "age_scope_note", "applicable_procedure"],
+               "age_scope_note", "applicable_procedure", "incident_setting"],
     "social_history": ["parents_info", "family_situation", "harm_severity", "abuser_access", "care_obstacles",
                        "self_protection", "serious_harm", "caregiver_is_abuser", "assessment_notes",
                        "physical_state", "psychological_state", "family_assessment", "needs_meeting_date",
@@ -27,13 +27,15 @@ GROUPS = {
              "refer_education", "refer_legal_aid", "refer_social_work", "plan_approved", "approval_decision",
              "decision_number", "approval_meeting_date", "approval_notes", "revision_notes", "rejected_plans",
              "closure_outcome", "closure_notes", "closure_decision", "plan_assignees", "approval_meeting_participants",
-             "parents_views"],
+             "parents_views", "support_provided"],
     # the hand-over to the residence commune (Luật Trẻ em Điều 52.2)
     "transfer": ["responsible_commune", "transferred_at", "assigned_officer", "transfer_notes"],
     # the criminal track (NĐ 56/2017 Điều 25.3; BLTTHS 2015 Điều 145, 147): its status, not the evidence
     "criminal": ["crime_report_handling", "crime_report_received_on", "crime_report_number", "crime_report_notes",
                  "crime_report_result", "crime_report_result_on", "crime_report_decision",
-                 "crime_report_result_notes", "crime_report_extension", "crime_report_extended_until"],
+                 "crime_report_result_notes", "crime_report_extension", "crime_report_extended_until",
+                 # how the perpetrators were handled, recorded at closure (NĐ 130/2021/NĐ-CP; TT 13/2021)
+                 "perpetrator_count", "perpetrator_handling", "sanctions", "fine_amount", "sanction_decision"],
     # what was done on a missed limit, and Sở Y tế's guidance to the commune, shown on the case
     "escalation": ["escalation_action", "province_actions", "province_directive"],
     "referral": ["plan_measures", "needs", "contact_person", "planned_action", "service_outcome", "service_notes"],
