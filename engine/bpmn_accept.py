@@ -14,6 +14,8 @@ import unicodedata
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
+from engine import feel
+
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 MAX_STEM = 115
@@ -27,10 +29,12 @@ STANDARD_CHILDREN = {"dataInputRefs", "dataOutputRefs", "optionalInputRefs", "op
                      "laneSet", "correlationSubscription", "correlationPropertyBinding", "dataPath",
                      "itemDefinition", "messagePath", "inMessageRef", "outMessageRef", "operationRef",
                      "eventDefinitionRef", "startQuantity", "completionQuantity"}
+# other tools' extensions BVTE reads and carries out (the decision a business-rule task calls: ``engine.dmn``)
+CARRIED_OUT = {"calledDecision"}
 # other tools' extensions that change what the diagram means, which BVTE does not carry out
 MEANINGFUL = {"formKey": "biểu mẫu / form", "formRef": "biểu mẫu / form", "assignee": "người được giao / assignee",
               "candidateGroups": "nhóm được giao / candidate groups", "candidateUsers": "người được giao / users",
-              "taskDefinition": "loại việc Zeebe / Zeebe job type", "calledDecision": "DMN",
+              "taskDefinition": "loại việc Zeebe / Zeebe job type",
               "timerEventDefinition": "hẹn giờ Camunda / Camunda timer", "failedJobRetryTimeCycle": "thử lại / retries",
               "inputOutput": "ánh xạ dữ liệu / data mapping", "ioMapping": "ánh xạ dữ liệu / data mapping",
               "executionListener": "mã chạy kèm / listener", "taskListener": "mã chạy kèm / listener",
@@ -87,7 +91,8 @@ def extension_warnings(root: etree._Element) -> list[tuple[str, str]]:
     for ext in root.iter(BPMN + "extensionElements"):
         owner = ext.getparent().get("id") or "extensionElements"
         for child in ext:
-            if not isinstance(child.tag, str) or child.tag.startswith("{%s}" % SPIFF):
+            if not isinstance(child.tag, str) or child.tag.startswith("{%s}" % SPIFF) \
+                    or etree.QName(child).localname in CARRIED_OUT:
                 continue
             local = etree.QName(child).localname
             meaning = MEANINGFUL.get(local)
@@ -113,31 +118,26 @@ def inside_extensions(el) -> bool:
     return False
 
 
-_JUEL = re.compile(r"^\s*[$#]\{(.*)\}\s*$", re.S)
-_WORDS = [(r"&&", " and "), (r"\|\|", " or "), (r"!(?!=)", " not "), (r"\beq\b", "=="), (r"\bne\b", "!="),
-          (r"\bgt\b", ">"), (r"\bge\b", ">="), (r"\blt\b", "<"), (r"\ble\b", "<="), (r"\btrue\b", "True"),
-          (r"\bfalse\b", "False"), (r"\bnull\b", "None"), (r"\bempty\s+(\w+)", r"not \1")]
-
-
 def python_for(expression: str) -> str | None:
-    """The Python a Camunda/JUEL ``${…}`` (or ``#{…}``) expression most likely means, or None when it is not
-    one: ``${approved && amount > 100}`` -> ``approved and amount > 100``."""
-    found = _JUEL.match(expression or "")
-    if found is None:
-        return None
-    text = found.group(1)
-    for pattern, repl in _WORDS:
-        text = re.sub(pattern, repl, text)
-    return " ".join(text.split())
+    """The Python a Camunda/JUEL ``${…}`` (or ``#{…}``) expression most likely means (``engine.feel``)."""
+    return feel.python_for_juel(expression)
 
 
 def compile_hint(expression: str) -> str:
-    """A sentence to add to a compile failure of ``expression`` ('' when there is nothing to suggest)."""
-    suggestion = python_for(expression)
-    if suggestion is None:
+    """A sentence to add to a compile failure of ``expression`` ('' when there is nothing to suggest): the
+    Python for Camunda's JUEL or FEEL (``engine.feel``)."""
+    return feel.hint(expression)
+
+
+def script_format_hint(el) -> str:
+    """A sentence for a script (or condition) its modeller marked as another language (JavaScript, Groovy,
+    FEEL, JUEL): BVTE runs Python only."""
+    owner = el.getparent() if el.getparent() is not None else el
+    fmt = (owner.get("scriptFormat") or el.get("language") or "").strip()
+    if not fmt or fmt.lower() in ("python", "text/x-python", "python3", "py"):
         return ""
-    return (f" — cú pháp Camunda/JUEL ${{…}}: BVTE dùng biểu thức Python, hãy viết: {suggestion} / Camunda "
-            f"JUEL syntax: BVTE expressions are Python; write: {suggestion}")
+    return (f" — ngôn ngữ '{fmt}': BVTE chỉ chạy Python; đổi Script format thành python và viết lại bằng Python / "
+            f"language '{fmt}': BVTE runs Python only; set the script format to python and write it in Python")
 
 
 NOT_EXECUTABLE = ("không có quy trình thực thi được: đánh dấu 'Executable' cho quy trình (isExecutable=\"true\") "

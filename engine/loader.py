@@ -9,7 +9,6 @@ naming a known deadline rule).
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import os
 from dataclasses import dataclass
@@ -17,11 +16,14 @@ from dataclasses import field
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import DEFAULT_NSMAP
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.parser.process import VALIDATOR
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine import bpmn_accept
+from engine import bpmn_messages
+from engine import dmn
+from engine.bpmn_checks import call_cycles
+from engine.bpmn_checks import check_timer
 from engine.errors import InvalidProcess
 from engine.errors import ScriptRejected
 from engine.process import ProcessConfig
@@ -70,6 +72,7 @@ class ParsedBundle:
     lanes: list[LaneInfo]
     content_hash: str
     warnings: list[tuple[str, str]] = field(default_factory=list)   # accepted, normalised or ignored (#19.2)
+    decisions: dict[str, etree._Element] = field(default_factory=dict)   # DMN file name -> its root (#19.3)
 
     def lane_id_for(self, process_id: str, lane_name: str | None) -> str | None:
         for lane in self.lanes:
@@ -92,8 +95,8 @@ def bundle_hash(files: dict[str, str]) -> str:
     return h.hexdigest()
 
 
-def safe_parse(data: bytes, filename: str) -> etree._Element:
-    """Parse untrusted BPMN XML or raise ``InvalidProcess`` naming the file."""
+def safe_parse(data: bytes, filename: str, allow_dmn: bool = False) -> etree._Element:
+    """Parse untrusted BPMN XML (or DMN, with ``allow_dmn``) or raise ``InvalidProcess`` naming the file."""
     if len(data) > MAX_FILE_BYTES:
         raise InvalidProcess([(filename, f"tệp quá lớn / file too large ({len(data)} bytes > {MAX_FILE_BYTES})")])
     head = data[:65536].upper()
@@ -110,8 +113,9 @@ def safe_parse(data: bytes, filename: str) -> etree._Element:
         raise InvalidProcess([(filename, "DTD và thực thể XML không được phép / DTDs and XML entities are not allowed")])
     if _depth(root) > MAX_DEPTH:
         raise InvalidProcess([(filename, f"XML lồng quá sâu / nesting deeper than {MAX_DEPTH}")])
-    if root.tag != BPMN + "definitions":
-        raise InvalidProcess([(filename, "không phải tệp BPMN 2.0 / not a BPMN 2.0 definitions document")])
+    if root.tag != BPMN + "definitions" and not (allow_dmn and dmn.is_dmn(root)):
+        raise InvalidProcess([(filename, "không phải tệp BPMN 2.0" + (" hay DMN" if allow_dmn else "") +
+                               " / not a BPMN 2.0 " + ("or DMN " if allow_dmn else "") + "definitions document")])
     return root
 
 
@@ -128,19 +132,23 @@ def _depth(root) -> int:
 
 
 def collect_bundle(path: str) -> dict[str, bytes]:
-    """The file at ``path`` plus every file in its directory defining a process it (transitively) calls."""
+    """The file at ``path`` plus every file in its directory defining a process it (transitively) calls, and
+    every ``.dmn`` file there holding a decision one of them calls."""
     directory = os.path.dirname(os.path.abspath(path))
     files = {os.path.basename(path): _read(path)}
     try:
         index: dict[str, str] = {}
+        decisions: dict[str, str] = {}
         for name in sorted(os.listdir(directory)):
-            if name.endswith(".bpmn") and name not in files:
+            if name.endswith((".bpmn", ".dmn")) and name not in files:
                 try:
-                    root = safe_parse(_read(os.path.join(directory, name)), name)
+                    root = safe_parse(_read(os.path.join(directory, name)), name, allow_dmn=True)
                 except InvalidProcess:
                     continue
                 for proc in root.iter(BPMN + "process"):
                     index.setdefault(proc.get("id"), name)
+                for did in dmn.decision_ids({name: root}) if dmn.is_dmn(root) else ():
+                    decisions.setdefault(did, name)
         pending = [files[os.path.basename(path)]]
         while pending:
             root = safe_parse(pending.pop(), "bundle")
@@ -149,6 +157,10 @@ def collect_bundle(path: str) -> dict[str, bytes]:
                 if target and target not in files:
                     files[target] = _read(os.path.join(directory, target))
                     pending.append(files[target])
+            for task in root.iter(BPMN + "businessRuleTask"):
+                table = decisions.get(dmn.decision_ref(task) or "")
+                if table and table not in files:
+                    files[table] = _read(os.path.join(directory, table))
     except InvalidProcess:
         pass   # the main file's own problems are reported by validate
     return files
@@ -173,16 +185,20 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
     if len(files) > MAX_FILES:
         raise InvalidProcess([("bundle", f"quá nhiều tệp / more than {MAX_FILES} files")])
     trees: dict[str, etree._Element] = {}
+    tables: dict[str, etree._Element] = {}   # the DMN files (#19 item 3)
     problems: list[tuple[str, str]] = []
     texts: dict[str, str] = {}
     for name, data in files.items():
         try:
-            trees[name] = safe_parse(data, name)
+            root = safe_parse(data, name, allow_dmn=True)
+            (tables if dmn.is_dmn(root) else trees)[name] = root
             texts[name] = data.decode("utf-8")
         except InvalidProcess as exc:
             problems.extend(exc.problems)
         except UnicodeDecodeError:
             problems.append((name, "tệp phải mã hoá UTF-8 / file must be UTF-8"))
+    if not problems and not trees:
+        problems.append(("bundle", "không có tệp BPMN / no BPMN file given (only DMN)"))
     if problems:
         raise InvalidProcess(problems)
     warnings: list[tuple[str, str]] = []
@@ -199,25 +215,33 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
             raise InvalidProcess([(next(iter(trees)), bpmn_accept.NOT_EXECUTABLE)])
         main_id = procs[0].get("id")
 
-    parser = SpiffBpmnParser(validator=None)
+    parser = dmn.BvteParser(validator=None)
     for name, root in trees.items():
         try:
             VALIDATOR.validate(root, name)
         except Exception as exc:   # ValidationException, with the offending line
-            line = getattr(exc, "line_number", "")
-            problems.append((_element_at_line(root, line) or name, f"BPMN XSD: {exc}"))
+            problems.append(bpmn_messages.schema_problem(root, str(exc), getattr(exc, "line_number", ""), name))
+    dmn_problems, dmn_warnings = dmn.check(tables)
+    problems.extend(dmn_problems)
+    warnings.extend(dmn_warnings)
     if problems:
         raise InvalidProcess(problems)
+    for name, root in tables.items():
+        try:
+            parser.add_dmn_xml(root, name)
+        except Exception as exc:
+            problems.append((getattr(exc, "id", "") or name, bpmn_messages.translate(str(exc))))
+    problems.extend(dmn.business_rule_problems(trees, dmn.decision_ids(tables)))
     for name, root in trees.items():
         try:
             parser.add_bpmn_xml(root.getroottree(), name)
         except Exception as exc:
-            problems.append((getattr(exc, "id", "") or name, f"{type(exc).__name__}: {exc}"))
+            problems.append((getattr(exc, "id", "") or name, bpmn_messages.translate(f"{exc}")))
     if problems:
         raise InvalidProcess(problems)
 
     bundle = ParsedBundle(main_id=main_id, files=texts, trees=trees, spec=None, subprocess_specs={},
-                          lanes=_lanes(trees), content_hash=bundle_hash(texts), warnings=warnings)
+                          lanes=_lanes(trees), content_hash=bundle_hash(texts), warnings=warnings, decisions=tables)
     cfg = registry.config_for(main_id)
     problems.extend(_static_checks(bundle, cfg, registry, check_forms))
     if not problems:
@@ -226,25 +250,13 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
             bundle.subprocess_specs = parser.get_subprocess_specs(main_id)
             connect_loops(bundle.spec, bundle.subprocess_specs)
         except Exception as exc:
-            problems.append((getattr(exc, "id", "") or main_id, f"{type(exc).__name__}: {exc}"))
+            problems.append((getattr(exc, "id", "") or main_id, bpmn_messages.translate(f"{exc}")))
     if not problems and run_guards and cfg.process_id == main_id:   # guards hold for the family's main process
         for guard in cfg.guards:
             problems.extend(guard.check(bundle))
     if problems:
         raise InvalidProcess(problems)
     return bundle
-
-
-def _element_at_line(root, line) -> str | None:
-    try:
-        line = int(line)
-    except (TypeError, ValueError):
-        return None
-    best = None
-    for el in root.iter():
-        if el.sourceline and el.sourceline <= line and el.get("id"):
-            best = el.get("id")
-    return best
 
 
 def _lanes(trees) -> list[LaneInfo]:
@@ -288,20 +300,23 @@ def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRe
                 if registry.lane_agency(cfg, lane.lane_id, lane.name) is None:
                     problems.append((lane.lane_id, f"làn '{lane.name}' chưa gắn với cơ quan nào / lane is not mapped to an agency"))
 
+    languages = {el.getparent().get("id"): bpmn_accept.script_format_hint(el) for tag in ("script", "conditionExpression")
+                 for _pid, el in bundle.elements(tag)}
     for _pid, el in script_sources(bundle):
         source, mode = el
+        hint = bpmn_accept.compile_hint(source[0]) or languages.get(source[1], "")
         try:
             compile_checked(source[0], mode)
         except ScriptRejected as exc:
-            problems.append((source[1], exc.message + bpmn_accept.compile_hint(source[0])))
+            problems.append((source[1], exc.message + hint))
         except Exception as exc:
-            problems.append((source[1], f"biểu thức lỗi / cannot compile: {exc}{bpmn_accept.compile_hint(source[0])}"))
+            problems.append((source[1], f"biểu thức lỗi / cannot compile: {exc}{hint}"))
 
     for _pid, timer in bundle.elements("timerEventDefinition"):
         owner = timer.getparent().get("id")
         for kind in ("timeDate", "timeDuration", "timeCycle"):
             for expr_el in timer.findall(BPMN + kind):
-                problems.extend(_check_timer(owner, kind, (expr_el.text or "").strip(), cfg))
+                problems.extend(check_timer(owner, kind, (expr_el.text or "").strip(), cfg))
 
     calls: dict[str, list[tuple[str, str]]] = {}   # process id -> (call activity id, called process id)
     for pid, call in bundle.elements("callActivity"):
@@ -311,28 +326,7 @@ def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRe
                              f"'{call.get('calledElement')}' is not in the bundle"))
         else:
             calls.setdefault(pid, []).append((call.get("id"), call.get("calledElement")))
-    problems.extend(_call_cycles(bundle.main_id, calls))
-    return problems
-
-
-def _call_cycles(main_id: str, calls: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    """A process that calls itself, directly or through others, would start sub-processes without end:
-    each such chain is refused, named from the main process (``a → b → a``)."""
-    problems: list[tuple[str, str]] = []
-    seen_cycles: set[frozenset] = set()
-
-    def walk(pid: str, chain: list[str]) -> None:
-        for call_id, target in calls.get(pid, []):
-            if target in chain:
-                cycle = chain[chain.index(target):] + [target]
-                if frozenset(cycle) not in seen_cycles:
-                    seen_cycles.add(frozenset(cycle))
-                    problems.append((call_id, "quy trình gọi lại chính nó / call-activity cycle: "
-                                              + " → ".join(cycle)))
-            else:
-                walk(target, chain + [target])
-
-    walk(main_id, [main_id])
+    problems.extend(call_cycles(bundle.main_id, calls))
     return problems
 
 
@@ -355,35 +349,6 @@ def script_sources(bundle: ParsedBundle):
             for el in root.iter("{%s}%s" % (NS["spiffworkflow"], tag)):
                 owner = el.getparent().getparent()
                 yield None, ((el.text or "", owner.get("id")), "exec")
-
-
-def _check_timer(owner: str, kind: str, expr: str, cfg: ProcessConfig) -> list[tuple[str, str]]:
-    hint = 'phải là chuỗi ISO 8601 trong ngoặc kép hoặc due("quy_tắc") / must be a quoted ISO 8601 literal or due("rule")'
-    try:
-        node = ast.parse(expr, mode="eval").body
-    except SyntaxError:
-        return [(owner, f"biểu thức hẹn giờ lỗi cú pháp / timer expression does not parse: {expr!r}")]
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        try:
-            if kind == "timeDate":
-                TimerEventDefinition.get_datetime(node.value)
-            elif kind == "timeDuration":
-                TimerEventDefinition.parse_iso_duration(node.value)
-            else:
-                TimerEventDefinition.parse_iso_recurring_interval(node.value)
-        except Exception:
-            return [(owner, f"giá trị hẹn giờ không phải ISO 8601 / timer value {node.value!r} is not ISO 8601 {kind}")]
-        return []
-    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "due"
-            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)):
-        if kind != "timeDate":
-            return [(owner, 'due(...) trả về một thời điểm: dùng timeDate / due(...) gives an instant: use timeDate')]
-        rule = node.args[0].value
-        if rule not in cfg.deadlines:
-            return [(owner, f"quy tắc thời hạn '{rule}' không tồn tại / unknown deadline rule '{rule}'")]
-        return []
-    return [(owner, f"biểu thức hẹn giờ {expr!r}: {hint}")]
 
 
 def guard_problems(bundle: ParsedBundle, registry: ProcessRegistry) -> list[tuple[str, str]]:
