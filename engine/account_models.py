@@ -48,7 +48,7 @@ class UserSecurity(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)
-    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(255), nullable=True)   # Fernet token (account_crypto)
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     recovery_codes: Mapped[list] = mapped_column(JSON, default=list)

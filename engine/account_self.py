@@ -1,6 +1,7 @@
 """My account: a password change under the policy, a password set with a one-time link, two-factor sign-in
-(TOTP, RFC 6238, with pyotp; ten one-use recovery codes), and the province's two-factor policy. Every
-write is one transaction with its audit event. No Flask here."""
+(TOTP, RFC 6238, with pyotp; the secret encrypted at rest by ``engine.account_crypto``; ten one-use
+recovery codes), and the province's two-factor policy. Every write is one transaction with its audit
+event. No Flask here."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from sqlalchemy import update
 
 from engine import audit
 from engine import signin
+from engine.account_crypto import open_secret
+from engine.account_crypto import seal
 from engine.account_models import AccountLink
 from engine.account_models import ProvinceSecurity
 from engine.account_models import UserSecurity
@@ -157,8 +160,8 @@ def totp_begin(engine, user_id: int) -> tuple[str, str]:
         if sec.totp_enabled:
             raise InvalidTaskData({"code": ["Đã bật xác thực hai lớp / two-factor sign-in is already on"]})
         if sec.totp_secret:
-            secret = sec.totp_secret   # a second visit shows the same code to scan
-        sec.totp_secret = secret
+            secret = open_secret(sec.totp_secret) or secret   # a second visit shows the same code to scan
+        sec.totp_secret = seal(secret)   # encrypted at rest (engine.account_crypto)
         username = user.username
     return secret, totp_uri(secret, username)
 
@@ -171,7 +174,7 @@ def totp_uri(secret: str, username: str) -> str:
 def pending_secret(engine, user_id: int) -> str | None:
     with engine.db.read() as s:
         sec = s.get(UserSecurity, user_id)
-        return sec.totp_secret if sec is not None and not sec.totp_enabled else None
+        return open_secret(sec.totp_secret) if sec is not None and not sec.totp_enabled else None
 
 
 def _step(secret: str, code: str, now: dt.datetime, last: int | None) -> int | None:
@@ -196,7 +199,8 @@ def totp_confirm(engine, user_id: int, code: str) -> list[str]:
     now = engine.now()
     with engine.db.write() as s:
         sec = _sec(s, user_id)
-        step = _step(sec.totp_secret, code, now, None) if sec.totp_secret and not sec.totp_enabled else None
+        secret = open_secret(sec.totp_secret)
+        step = _step(secret, code, now, None) if secret and not sec.totp_enabled else None
         if step is None:
             raise InvalidTaskData({"code": ["Mã không đúng / the code is wrong"]})
         codes = [f"{secrets.token_hex(5)}-{secrets.token_hex(5)}" for _ in range(RECOVERY_CODES)]   # 80 bits each
@@ -212,9 +216,10 @@ def totp_check(engine, user_id: int, code: str) -> bool:
     now = engine.now()
     with engine.db.write() as s:
         sec = _sec(s, user_id)
-        if not sec.totp_enabled or not sec.totp_secret:
+        secret = open_secret(sec.totp_secret)
+        if not sec.totp_enabled or not secret:
             return False
-        step = _step(sec.totp_secret, code, now, sec.totp_last_step)
+        step = _step(secret, code, now, sec.totp_last_step)
         if step is not None:
             sec.totp_last_step = step
             return True

@@ -62,4 +62,7 @@ def build_engine(database_url: str | None = None, clock: Clock | None = None, *,
         enabled = os.environ.get("BVTE_TEST_CLOCK") == "1" if test_clock is None else test_clock
         clock = clock_from_env() if enabled else SystemClock()
     configure_audit()
+    from engine import account_crypto
+
+    account_crypto.configure()   # the two-factor secrets' key (BVTE_TOTP_KEY_FILE; required in production)
     return Engine(Database(database_url), build_registry(), clock)

@@ -1,5 +1,5 @@
 """Tables of the notifications (migration 0012): the outbox, users' contacts, the on-duty roster, and a
-province's quiet hours."""
+province's quiet hours; the messages left on a case for an agency (migration 0021)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ class Notification(Base):
 
 
 class UserContact(Base):
-    """A user's e-mail and phone and the channels chosen (the in-app bell is always on)."""
+    """A user's e-mail and phone, the channels chosen (the in-app bell is always on) and the user's own quiet
+    hours (minutes after midnight, Vietnam time; NULL: the province's; equal: none) (migration 0021)."""
 
     __tablename__ = "user_contacts"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -65,6 +66,8 @@ class UserContact(Base):
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     email_on: Mapped[bool] = mapped_column(Boolean, default=True)
     sms_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    quiet_start_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    quiet_end_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class DutyShift(Base):
@@ -87,3 +90,18 @@ class QuietHours(Base):
     province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code", ondelete="CASCADE"), primary_key=True)
     start_minute: Mapped[int] = mapped_column(Integer)
     end_minute: Mapped[int] = mapped_column(Integer)
+
+
+class CaseMessage(Base):
+    """One message or directive on a case, from an agency's user to another agency (migration 0021)."""
+
+    __tablename__ = "case_messages"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    author_name: Mapped[str] = mapped_column(String(80))
+    from_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    to_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(TZ)

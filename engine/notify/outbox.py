@@ -107,24 +107,33 @@ def enqueue_break_glass(s: Session, now: dt.datetime, case: Case, grant_id: int,
                                         f"/cases/{case.id}") for a in agencies])
 
 
-def enqueue_message(s: Session, now: dt.datetime, case: Case, agency_id: int, message_id: str | int) -> int:
-    """A message or directive left on ``case`` for an agency (its text stays on the case, not in the message)."""
-    return enqueue(s, now, case, [Event(f"message:{message_id}", "message", agency_id, case.reference, False,
-                                        f"/cases/{case.id}")])
+def enqueue_message(s: Session, now: dt.datetime, case: Case, agency_id: int, message_id: str | int,
+                    title: str | None = None) -> int:
+    """A message or directive left on ``case`` for an agency (``engine.notify.case_messages``): ``title``
+    names its kind and the sending agency; its text stays on the case, never in the notification."""
+    return enqueue(s, now, case, [Event(f"message:{message_id}", "message", agency_id, title or case.reference,
+                                        False, f"/cases/{case.id}#case-messages")])
 
 
 def enqueue(s: Session, now: dt.datetime, case: Case, events: list[Event]) -> int:
     """Write the rows of ``events``: the bell for every active user of the agency; e-mail to those with an
     address who chose it; SMS to those who chose it; an emergency also goes by SMS to the agency's on-duty
     person (or, without a roster, to its users with a phone) whatever they chose, and never waits for the
-    morning. Other e-mail and SMS in the province's quiet hours wait for the morning digest."""
+    morning. Other e-mail and SMS in the person's quiet hours (their own, else the province's) wait for the
+    morning digest."""
     if not events:
         return 0
     agency_ids = sorted({e.agency_id for e in events})
     staff = people.agency_people(s, agency_ids)
     duty_ids = people.on_duty(s, agency_ids, now) if any(e.emergency for e in events) else {}
     duty = people.people_by_id(s, sorted({u for ids in duty_ids.values() for u in ids}))
-    morning = people.quiet_until(now, people.quiet_minutes(s, case.province_code))
+    province_quiet = people.quiet_minutes(s, case.province_code)
+    morning_of: dict[int, dt.datetime | None] = {}
+
+    def morning(p: people.Person) -> dt.datetime | None:   # the person's own quiet hours, else the province's
+        if p.user_id not in morning_of:
+            morning_of[p.user_id] = people.quiet_until(now, p.quiet or province_quiet)
+        return morning_of[p.user_id]
     rows: list[dict[str, Any]] = []
     for e in events:
         members = staff.get(e.agency_id, [])
@@ -135,21 +144,22 @@ def enqueue(s: Session, now: dt.datetime, case: Case, events: list[Event]) -> in
                 "task_id": e.task_id, "subject": subject, "body": body, "link": e.link, "attempts": 0,
                 "last_error": None, "created_at": now, "sent_at": None, "read_at": None, "leased_by": None,
                 "leased_until": None}
-        held = morning is not None and not e.emergency
         for p in members:
             rows.append(dict(base, user_id=p.user_id, channel="app", address=None, status="sent", digest=False,
                              send_after=now, sent_at=now))
             if p.email and (p.email_on or e.emergency):
+                until = None if e.emergency else morning(p)
                 rows.append(dict(base, user_id=p.user_id, channel="email", address=p.email, status="queued",
-                                 digest=held, send_after=morning if held else now))
+                                 digest=until is not None, send_after=until or now))
         if e.emergency:
             on_call = [duty[u] for u in duty_ids.get(e.agency_id, []) if u in duty]
             sms_to = [p for p in (on_call or members) if p.phone]
         else:
             sms_to = [p for p in members if p.phone and p.sms_on]
         for p in sms_to:
+            until = None if e.emergency else morning(p)
             rows.append(dict(base, user_id=p.user_id, channel="sms", address=p.phone, status="queued",
-                             digest=held, send_after=morning if held else now))
+                             digest=until is not None, send_after=until or now))
     return insert_ignoring_duplicates(s, rows)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +27,11 @@ class Person:
     phone: str | None
     email_on: bool
     sms_on: bool
+    quiet: tuple[int, int] | None = None   # the person's own quiet hours (minutes, Vietnam time); None: the province's
+
+
+def _quiet(start: int | None, end: int | None) -> tuple[int, int] | None:
+    return (start, end) if start is not None and end is not None else None
 
 
 def agency_people(s: Session, agency_ids: list[int]) -> dict[int, list[Person]]:
@@ -33,12 +39,14 @@ def agency_people(s: Session, agency_ids: list[int]) -> dict[int, list[Person]]:
     if not agency_ids:
         return {}
     rows = s.execute(select(User.id, User.username, User.agency_id, UserContact.email, UserContact.phone,
-                            UserContact.email_on, UserContact.sms_on)
+                            UserContact.email_on, UserContact.sms_on, UserContact.quiet_start_minute,
+                            UserContact.quiet_end_minute)
                      .outerjoin(UserContact, UserContact.user_id == User.id)
                      .where(User.agency_id.in_(agency_ids), User.active.is_(True)).order_by(User.id))
     out: dict[int, list[Person]] = {a: [] for a in agency_ids}
     for r in rows:
-        out[r.agency_id].append(Person(r.id, r.username, r.email, r.phone, bool(r.email_on), bool(r.sms_on)))
+        out[r.agency_id].append(Person(r.id, r.username, r.email, r.phone, bool(r.email_on), bool(r.sms_on),
+                                       _quiet(r.quiet_start_minute, r.quiet_end_minute)))
     return out
 
 
@@ -47,10 +55,12 @@ def people_by_id(s: Session, user_ids: list[int]) -> dict[int, Person]:
     if not user_ids:
         return {}
     rows = s.execute(select(User.id, User.username, UserContact.email, UserContact.phone,
-                            UserContact.email_on, UserContact.sms_on)
+                            UserContact.email_on, UserContact.sms_on, UserContact.quiet_start_minute,
+                            UserContact.quiet_end_minute)
                      .outerjoin(UserContact, UserContact.user_id == User.id)
                      .where(User.id.in_(user_ids), User.active.is_(True)))
-    return {r.id: Person(r.id, r.username, r.email, r.phone, bool(r.email_on), bool(r.sms_on)) for r in rows}
+    return {r.id: Person(r.id, r.username, r.email, r.phone, bool(r.email_on), bool(r.sms_on),
+                         _quiet(r.quiet_start_minute, r.quiet_end_minute)) for r in rows}
 
 
 def on_duty(s: Session, agency_ids: list[int], now: dt.datetime) -> dict[int, list[int]]:
@@ -86,8 +96,13 @@ def quiet_until(now: dt.datetime, minutes: tuple[int, int]) -> dt.datetime | Non
 
 # --- administration (the CLI and the seed) -------------------------------------------------------------
 
+KEEP = object()   # ``set_contact``'s "leave the quiet hours as they are"
+
+
 def set_contact(s: Session, user_id: int, *, email: str | None = None, phone: str | None = None,
-                email_on: bool | None = None, sms_on: bool | None = None) -> UserContact:
+                email_on: bool | None = None, sms_on: bool | None = None,
+                quiet: tuple[int, int] | None | object = KEEP) -> UserContact:
+    """A user's addresses, channels and own quiet hours (``None``: the province's; ``KEEP``: unchanged)."""
     row = s.get(UserContact, user_id)
     if row is None:
         row = UserContact(user_id=user_id, email_on=True, sms_on=False)
@@ -100,6 +115,14 @@ def set_contact(s: Session, user_id: int, *, email: str | None = None, phone: st
         row.email_on = email_on
     if sms_on is not None:
         row.sms_on = sms_on
+    if quiet is not KEEP:
+        if quiet is None:
+            row.quiet_start_minute = row.quiet_end_minute = None
+        else:
+            start, end = cast(tuple[int, int], quiet)
+            if not (0 <= start < 1440 and 0 <= end < 1440):
+                raise ValueError("quiet hours are minutes of a day")
+            row.quiet_start_minute, row.quiet_end_minute = start, end
     return row
 
 

@@ -31,12 +31,15 @@ class NotifySettings:
         emergency_tasks: task ids that are emergencies whatever their rule.
         lead_times: rule name -> reminders before its limit.
         break_glass_agencies: agency types of the case's commune told of a break-glass opening.
+        message_senders: kind of case message (``engine.notify.case_messages.KINDS``) -> the agency types
+            that may send it; a kind not named here may be sent by any agency that may see the case.
     """
 
     emergency_rules: frozenset[str] = frozenset()
     emergency_tasks: frozenset[str] = frozenset()
     lead_times: dict[str, tuple[LeadTime, ...]] = field(default_factory=dict)
     break_glass_agencies: tuple[str, ...] = ()
+    message_senders: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def is_emergency(self, task_name: str | None, rule: str | None) -> bool:
         return (task_name in self.emergency_tasks) or (rule is not None and rule in self.emergency_rules)

@@ -73,10 +73,17 @@ def _signed_audit(tmp_path_factory):
     path = tmp_path_factory.getbasetemp() / "audit.key"
     path.write_bytes(AUDIT_KEY)
     os.environ["BVTE_AUDIT_KEY_FILE"] = str(path)
+    totp_key = tmp_path_factory.getbasetemp() / "totp.key"   # production also needs the two-factor secrets' key
+    totp_key.write_bytes(b"reliability-test-totp-key-32-bytes!!")
+    os.environ["BVTE_TOTP_KEY_FILE"] = str(totp_key)
     audit.set_key(AUDIT_KEY)
     yield
     audit.set_key(None)
     os.environ.pop("BVTE_AUDIT_KEY_FILE", None)
+    os.environ.pop("BVTE_TOTP_KEY_FILE", None)
+    from engine import account_crypto
+
+    account_crypto.configure()   # back to the development key for the tests after these
 
 
 class Server:
