@@ -59,6 +59,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     from webui import notifications
     from webui import ops
     from webui import processes
+    from webui import register
     from webui import reports
 
     app.register_blueprint(auth.bp)
@@ -67,6 +68,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     app.register_blueprint(inbox.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(reports.bp)
+    app.register_blueprint(register.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(incidents.bp)
     app.register_blueprint(notifications.bp)

@@ -91,6 +91,9 @@ def intake(code: str):
             if others:
                 flash(_("Người này có thể đã có hồ sơ đang mở: %(refs)s. Cán bộ xã sẽ quyết định có liên kết "
                         "hay không.", refs=", ".join(c.reference for c in others)), "warning")
+            if proc.register is not None and case_scope(engine, current_user, case) == "full" \
+                    and current_user.role == "commune_officer":   # which child of the register (#21.1)
+                return redirect(url_for("register.match", case_id=case.id))
             return redirect(url_for("inbox.index"))
         except InvalidTaskData as exc:
             errors = exc.fields

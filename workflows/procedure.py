@@ -93,6 +93,9 @@ class Procedure:
             returns how many cases it started. Must be idempotent: several workers run it.
         on_province: run when a province is set up (e.g. its default report schedule).
         demo_users: username -> (full name, role, commune code or None) added to the demo province.
+        register: the procedure's register of the persons its cases are about (``engine.register``): the
+            record's form, dated groups and flags, how a report proposes a record and scores candidates
+            (e.g. ``workflows.child_protection.register.ChildRegister``); None keeps no register.
     """
 
     code: str
@@ -117,6 +120,7 @@ class Procedure:
     on_sweep: Callable[[Any], int] | None = None
     on_province: Callable[[Any, str], None] | None = None
     demo_users: Mapping[str, tuple[str, str, str | None]] = field(default_factory=dict)
+    register: Any = None
 
     @property
     def process_ids(self) -> set[str]:

@@ -16,7 +16,6 @@ from engine.models import Commune
 from engine.models import OpenTask
 from engine.models import ProcessVersion
 from engine.register.fold import fold
-from engine.register.fold import name_key
 from engine.register.models import Person
 from engine.register.models import PersonCase
 
@@ -109,21 +108,25 @@ class Scope:
         return and_(cond, or_(*parts))
 
 
-def candidates(s: Session, province: str, *, name: str | None, birth_year: int | None = None,
-               commune: str | None = None, id_number: str | None = None, limit: int = 200) -> list[Person]:
-    """Live records a new report may be about: the same identifier, or the same folded name or first and last
-    syllables (within two years of birth, when known). The procedure scores them; nothing is decided here."""
-    folded = fold(name)
-    ors = []
+def candidates(s: Session, scope: Scope, *, name: str | None, id_number: str | None = None,
+               limit: int = 50) -> list[Person]:
+    """Live records in ``scope`` a new report may be about: the same identifier, or what the register's search
+    finds for the name (diacritics, typos, a middle name missing). The procedure scores them; nothing is
+    decided here."""
+    from engine.register.search import search
+
+    found: dict[str, Person] = {}
     if id_number:
-        ors.append(Person.id_number == id_number)
-    if folded:
-        ors.append(Person.name_folded == folded)
-        ors.append(Person.name_key == name_key(folded))
-    if not ors:
-        return []
-    q = select(Person).where(Person.province_code == province, Person.status == "active", or_(*ors))
-    if birth_year is not None:
-        q = q.where(or_(Person.birth_year.is_(None), Person.birth_year.between(birth_year - 2, birth_year + 2),
-                        Person.id_number == (id_number or "")))
-    return list(s.execute(q.limit(limit)).scalars())
+        for p in s.execute(select(Person).where(scope.clause(), Person.status == "active",
+                                                Person.id_number == id_number)).scalars():
+            found[p.id] = p
+    if fold(name):
+        for hit in search(s, scope, name or "", limit=limit):
+            found.setdefault(hit.person.id, hit.person)
+    return list(found.values())
+
+
+def recent(s: Session, scope: Scope, limit: int = 50) -> list[Person]:
+    """The live records of ``scope``, last changed first."""
+    return list(s.execute(select(Person).where(scope.clause(), Person.status == "active")
+                          .order_by(Person.updated_at.desc()).limit(limit)).scalars())

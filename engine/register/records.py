@@ -30,6 +30,7 @@ from engine.register.models import PersonConsent
 from engine.register.models import PersonNamePart
 from engine.register.models import PersonPeriod
 from engine.register.models import PersonRelation
+from engine.register.search import parts_changed
 
 
 @dataclass
@@ -81,6 +82,7 @@ def count_parts(s: Session, folded_names: list[str], delta: int = 1) -> None:
         elif n > 0:
             s.add(PersonNamePart(part=part, n=n))
     s.flush()
+    parts_changed()
 
 
 def _apply(person: Person, fields: PersonFields) -> None:

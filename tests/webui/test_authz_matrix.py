@@ -24,6 +24,8 @@ COMMUNE_FULL = {"commune_officer", "commune_chairman"}
 REPORTS = COMMUNE_FULL | {"provincial_reader", "provincial_health", "policy"}
 BREAK_GLASS = {"commune_officer", "commune_chairman", "provincial_health", "hotline", "commune_police"}
 BG_LOG = COMMUNE_FULL | {"provincial_health", "provincial_reader"}
+PROVINCE_REGISTER = {"provincial_health"}
+REGISTER = COMMUNE_FULL | PROVINCE_REGISTER
 ADMIN = {"provincial_admin"}   # administration only: no case, task or report (the rows above refuse it)
 
 
@@ -93,6 +95,13 @@ MATRIX = [
     ("POST", "/account/2fa/disable", lambda u: 302),       # not on: told so
     ("GET", "/login/2fa", lambda u: 302),
     ("POST", "/login/2fa", lambda u: 302),
+    # the register of children (#21.1): the commune's officer and chairman, the province's health department
+    ("GET", "/register", lambda u: 200 if role(u) in REGISTER else 403),
+    ("GET", "/register/new", lambda u: 200 if role(u) == "commune_officer" else 403),
+    ("GET", "/register/{person_x01}", lambda u: 200 if case_allowed(u, "X01") or role(u) in PROVINCE_REGISTER else 404),
+    ("GET", "/register/{person_x01}/edit", lambda u: 200 if u == "canbo.x01" else
+     403 if case_allowed(u, "X01") or role(u) in PROVINCE_REGISTER else 404),
+    ("GET", "/register/match/{case_x01}", lambda u: 200 if case_allowed(u, "X01") else 404),
     # a province's administration: the administrator only (the writes below lack their reason: refused)
     *[("GET", p, lambda u: 200 if role(u) in ADMIN else 403) for p in (
         "/admin", "/admin/users", "/admin/users/canbo.x01", "/admin/users/import", "/admin/security",
@@ -119,7 +128,12 @@ COVERED_ELSEWHERE = {"/api/v1/cases/<case_id>/messages/<name>", "/api/v1/cases/<
                      "/processes/drafts/<int:draft_id>/override/approve", "/processes/drafts/<int:draft_id>/deploy",
                      "/processes/drafts/<int:draft_id>/test", "/processes/migrate",
                      "/incidents/<case_id>/retry",
-                     "/account/setup/<token>"}   # one-time links: tests/webui/test_admin.py
+                     "/account/setup/<token>",   # one-time links: tests/webui/test_admin.py
+                     # the register's writes: tests/webui/test_register_web.py
+                     "/register/<person_id>/caregivers", "/register/<person_id>/caregivers/<int:relation_id>/remove",
+                     "/register/<person_id>/periods/<kind>", "/register/<person_id>/periods/<int:period_id>/end",
+                     "/register/<person_id>/consents", "/register/<person_id>/consents/<int:consent_id>/withdraw",
+                     "/register/<person_id>/export"}
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +155,11 @@ def world(tmp_path_factory):
     x01 = open_case(engine, REPORT, hotline)
     x02 = open_case(engine, dict(REPORT, incident_commune="X02"), hotline)
     app = create_app({"SECRET_KEY": "k", "DATABASE_URL": url}, engine=engine)
-    ids = {"case_x01": x01.id, "case_x02": x02.id, "task_x01": open_task(engine, x01.id, "initial_assessment").id,
+    from engine.register import service
+    from workflows.child_protection.register import from_case
+
+    person_x01 = service.decide(engine, "canbo.x01", x01, from_case(REPORT, x01.reference, x01.received_at), None)
+    ids = {"case_x01": x01.id, "case_x02": x02.id, "person_x01": person_x01, "task_x01": open_task(engine, x01.id, "initial_assessment").id,
            "v": engine.versions()[0].id}
     clients = {}
     for username in DEMO_USERS:

@@ -14,6 +14,7 @@ from workflows.child_protection.forms import FORMS
 from workflows.child_protection.help import HELP
 from workflows.child_protection.intake import ReportIntake
 from workflows.child_protection.process import CONFIG
+from workflows.child_protection.register import ChildRegister
 from workflows.child_protection.reports import Indicators
 from workflows.child_protection.visibility import SENSITIVE
 from workflows.child_protection.visibility import filter_case_data
@@ -52,6 +53,7 @@ PROCEDURE = Procedure(
     features_dir=os.path.join(ROOT, "features"),
     templates_dir=os.path.join(HERE, "templates"),
     order=10,
+    register=ChildRegister(),
 )
 
 __all__ = ["PROCEDURE", "FORMS"]

@@ -1,0 +1,200 @@
+"""The register's search: by name (without diacritics, with typos), case reference, identifier, caregiver;
+always inside the reader's ``Scope``.
+
+A name is folded (``engine.register.fold``) and looked up in tiers, each an index lookup, stopping once
+enough is found:
+
+1. the folded name itself, or a name it begins (``nguyen van`` finds ``nguyen van an``);
+2. the same syllables corrected against the register's own syllable dictionary (``person_name_parts``):
+   first each name within one edit in total, then within two (``nguyen van anh`` finds ``nguyen van a``,
+   ``ngyen van an`` finds ``nguyen van an``);
+3. the first and last syllables (a middle name missing or extra), corrected the same way;
+4. on PostgreSQL with pg_trgm, trigram similarity over the folded name (the GIN index), when the tiers
+   above found nothing.
+
+Caregivers' names go through tiers 1 and 2 too. Hits are ranked by tier, then by trigram similarity.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from engine.models import Case
+from engine.register.fold import edit_distance
+from engine.register.fold import fold
+from engine.register.fold import name_key
+from engine.register.fold import similarity
+from engine.register.models import Person
+from engine.register.models import PersonCase
+from engine.register.models import PersonNamePart
+from engine.register.models import PersonRelation
+from engine.register.queries import Scope
+
+REFERENCE = re.compile(r"^[A-Za-z0-9]+-\d{6}(-[0-9A-Za-z]{0,5}){0,2}$")
+DIGITS = re.compile(r"^\d{6,20}$")
+MAX_VARIANTS = 400
+FUZZY_THRESHOLD = 0.45
+
+
+@dataclass
+class Hit:
+    person: Person
+    how: str        # name | variant | key | fuzzy | caregiver | reference | id_number
+    tier: int
+    score: float
+    matched: str    # what matched (a caregiver's name, a reference)
+
+
+# ------------------------------------------------------------------ the syllable dictionary
+_PARTS: dict[str, tuple[float, int, list[str]]] = {}
+_GENERATION = [0]
+_LOCK = threading.Lock()
+PARTS_TTL = 60.0
+
+
+def parts_changed() -> None:
+    """Called by the writers: this process's cached dictionary is read again on the next search."""
+    _GENERATION[0] += 1
+
+
+def dictionary(s: Session) -> list[str]:
+    key = str(s.get_bind().engine.url)
+    now = time.monotonic()
+    with _LOCK:
+        found = _PARTS.get(key)
+        if found and found[1] == _GENERATION[0] and now - found[0] < PARTS_TTL:
+            return found[2]
+    words = list(s.execute(select(PersonNamePart.part).where(PersonNamePart.n > 0)).scalars())
+    with _LOCK:
+        _PARTS[key] = (now, _GENERATION[0], words)
+    return words
+
+
+def _corrections(word: str, words: list[str]) -> list[tuple[int, str]]:
+    """Known syllables within edit distance 1 (2 for three letters or more) of ``word``, nearest first."""
+    limit = 2 if len(word) >= 3 else 1
+    out = [(edit_distance(word, w, limit), w) for w in words if abs(len(w) - len(word)) <= limit]
+    return sorted((d, w) for d, w in out if d <= limit)
+
+
+def variants(folded: str, words: list[str], budget: int) -> list[str]:
+    """Names whose syllables are known syllables within ``budget`` edits in total of ``folded``'s, nearest
+    first (the folded name itself excluded), at most ``MAX_VARIANTS``."""
+    syll = folded.split()
+    if not syll or len(syll) > 6:
+        return []
+    options = []
+    for w in syll:
+        opts = [(0, w)] + [(d, c) for d, c in _corrections(w, words) if c != w and d <= budget]
+        options.append(opts[:25])
+    found: list[tuple[int, str]] = []
+    for combo in itertools.product(*options):
+        cost = sum(d for d, _ in combo)
+        if 0 < cost <= budget:
+            found.append((cost, " ".join(w for _, w in combo)))
+    found.sort()
+    return [n for _, n in found[:MAX_VARIANTS]]
+
+
+# ------------------------------------------------------------------ the search
+def search(s: Session, scope: Scope, query: str, *, birth_year: int | None = None, limit: int = 20,
+           include_anonymised: bool = False) -> list[Hit]:
+    """The persons ``scope`` may see that ``query`` finds, best first (at most ``limit``)."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return []
+    hits: dict[str, Hit] = {}
+
+    def base():
+        q = select(Person).where(scope.clause())
+        if not include_anonymised:
+            q = q.where(Person.status == "active")
+        if birth_year is not None:
+            q = q.where(Person.birth_year == birth_year)
+        return q
+
+    def keep(rows, how, tier, matched_of=None):
+        for row in rows:
+            person, matched = (row if matched_of else (row, ""))
+            score = similarity(folded, person.name_folded) if folded else 1.0
+            if matched_of and folded:
+                score = similarity(folded, fold(matched))
+            old = hits.get(person.id)
+            if old is None or (tier, -score) < (old.tier, -old.score):
+                hits[person.id] = Hit(person, how, tier, score, matched)
+
+    compact = query.replace(" ", "")
+    folded = ""
+    if DIGITS.match(compact):
+        keep(s.execute(base().where(Person.id_number == compact).limit(limit)).scalars(), "id_number", 0)
+    if REFERENCE.match(query):
+        ref = query.upper()
+        q = base().add_columns(Case.reference).join(PersonCase, PersonCase.person_id == Person.id).join(
+            Case, Case.id == PersonCase.case_id)
+        q = q.where(Case.reference == ref) if ref.count("-") == 3 else q.where(Case.reference.like(ref + "%"))
+        keep(s.execute(q.limit(limit)).all(), "reference", 0, matched_of=True)
+    if hits:
+        return _ranked(hits, limit)
+    folded = fold(query)
+    if not folded:
+        return []
+    _name_tiers(s, base, keep, hits, folded, limit)
+    return _ranked(hits, limit)
+
+
+def _name_tiers(s: Session, base, keep, hits: dict, folded: str, limit: int) -> None:
+    want = limit
+    # 1. the name itself, or a name it begins
+    keep(s.execute(base().where(Person.name_folded == folded).limit(want)).scalars(), "name", 1)
+    if len(hits) < want:
+        keep(s.execute(base().where(Person.name_folded > folded, Person.name_folded < folded + "~")
+                       .limit(want)).scalars(), "name", 1)
+    rel = base().add_columns(PersonRelation.full_name).join(PersonRelation, PersonRelation.person_id == Person.id)
+    keep(s.execute(rel.where(PersonRelation.name_folded == folded).limit(want)).all(), "caregiver", 2, matched_of=True)
+    words = dictionary(s)
+    # 2. corrected syllables: one edit, then two
+    for budget in (1, 2):
+        if len(hits) >= want:
+            return
+        names = variants(folded, words, budget)
+        if budget == 2:
+            names = [n for n in names if n not in set(variants(folded, words, 1))]
+        if names:
+            keep(s.execute(base().where(Person.name_folded.in_(names)).limit(want * 2)).scalars(), "variant",
+                 2 + budget)
+            keep(s.execute(rel.where(PersonRelation.name_folded.in_(names)).limit(want)).all(), "caregiver",
+                 3 + budget, matched_of=True)
+    # 3. first and last syllables
+    if len(hits) < want:
+        key = name_key(folded)
+        keys = [key] + (variants(key, words, 1) if " " in key else [])
+        keep(s.execute(base().where(Person.name_key.in_(keys)).limit(want * 5)).scalars(), "key", 6)
+    # 4. trigram similarity (PostgreSQL with pg_trgm), when nothing else was found
+    if not hits and s.get_bind().dialect.name == "postgresql" and _has_trgm(s):
+        q = base().where(Person.name_folded.op("%")(folded)).order_by(
+            func.similarity(Person.name_folded, folded).desc()).limit(want)
+        keep([p for p in s.execute(q).scalars() if similarity(folded, p.name_folded) >= FUZZY_THRESHOLD],
+             "fuzzy", 7)
+
+
+_TRGM: dict[str, bool] = {}
+
+
+def _has_trgm(s: Session) -> bool:
+    key = str(s.get_bind().engine.url)
+    if key not in _TRGM:
+        _TRGM[key] = bool(s.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")).first())
+    return _TRGM[key]
+
+
+def _ranked(hits: dict[str, Hit], limit: int) -> list[Hit]:
+    return sorted(hits.values(), key=lambda h: (h.tier, -h.score, h.person.name_folded, h.person.id))[:limit]
