@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import and_
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from engine import audit
@@ -211,25 +213,41 @@ def start_on_message(engine, name: str, payload: dict, actor: Actor, commune: st
 
 
 def waiting_cases(engine, kind: str, name: str, commune: str | None, limit: int) -> list[str]:
-    """The open cases (of ``commune``) whose state waits for this message or signal, oldest first. Read
-    only; it restores each open case's state (no index of awaited events yet: fine for a commune's or a
-    province's open cases, not for a million)."""
-    from engine.status import waiting_for
+    """The open cases (of ``commune``) whose state waits for this message or signal, oldest first: one read
+    of the ``case_waits`` index (``engine.case_waits``). A case the index does not know yet (written before
+    migration 0023) is restored, checked and indexed on the way."""
+    from engine.case_waits import UNKNOWN
+    from engine.case_waits import CaseWait
 
     with engine.db.read() as s:
-        q = select(Case).where(Case.status == "open")
+        q = (select(Case.id, Case.created_at, CaseWait.kind).join(CaseWait, CaseWait.case_id == Case.id)
+             .where(Case.status == "open", or_(and_(CaseWait.kind == kind, CaseWait.name == name),
+                                                and_(CaseWait.kind == UNKNOWN[0], CaseWait.name == UNKNOWN[1]))))
         if commune:
             q = q.where(Case.commune_code == commune)
-        cases = list(s.execute(q.order_by(Case.created_at).limit(limit)).scalars())
-    out = []
-    for case in cases:
+        rows = list(s.execute(q.order_by(Case.created_at, Case.id)))
+    found: dict[str, bool] = {}
+    for case_id, _created, row_kind in rows:
+        if row_kind == kind:
+            found[case_id] = True
+        elif found.setdefault(case_id, False) is False:
+            found[case_id] = _index_unknown(engine, case_id, kind, name)
+    return [case_id for case_id, waits in found.items() if waits][:limit]
+
+
+def _index_unknown(engine, case_id: str, kind: str, name: str) -> bool:
+    """Restore a case the index does not know, write its ``case_waits`` rows (under the case's lock, so no
+    write of the case races it), and say whether it waits for this event."""
+    from engine import case_waits
+
+    with engine.db.write() as s:
         try:
-            wf = engine.deployment.workflow(case)
+            case = engine.cases.case_for_update(s, case_id)
+            waits = case_waits.of_state(engine.deployment.workflow(case)) if case.status == "open" else frozenset()
         except EngineError:
-            continue
-        if any(w["kind"] == kind and w["name"] == name for w in waiting_for(wf)):
-            out.append(case.id)
-    return out
+            return False
+        case_waits.replace(s, case_id, waits)
+    return (kind, name) in waits
 
 
 def check_name(name: str) -> str:

@@ -34,10 +34,12 @@ MAX_EXTRA_PASSES = 8   # engine passes after a timer came due while stepping (gu
 
 @dataclass
 class Stored:
-    """A case's rows in ``open_tasks`` and ``timers`` (ids; timers with due instant and guarded task)."""
+    """A case's rows in ``open_tasks``, ``timers`` (ids; timers with due instant and guarded task) and
+    ``case_waits`` ((kind, name) of the messages and signals awaited; None: not known, rewrite them all)."""
 
     tasks: set[str]
     timers: dict[str, tuple[dt.datetime, str | None]]
+    waits: frozenset[tuple[str, str]] | None = None
 
 
 def task_key(task) -> str:
@@ -60,9 +62,11 @@ def ready_manual(wf: BpmnWorkflow) -> list:
 
 
 def stored_rows(wf: BpmnWorkflow) -> Stored:
-    """The open-task and timer rows a stored state has (what ``engine.store`` wrote for it)."""
+    """The open-task, timer and awaited-event rows a stored state has (what ``engine.store`` wrote for it)."""
+    from engine.case_waits import of_state
+
     return Stored({str(t.id) for t in ready_manual(wf)},
-                  {str(t.id): (due, attached) for t, due, attached in waiting_timers(wf)})
+                  {str(t.id): (due, attached) for t, due, attached in waiting_timers(wf)}, of_state(wf))
 
 
 def waiting_timers(wf: BpmnWorkflow):

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine import audit
+from engine import case_waits
 from engine import incidents
 from engine import pgwrite
 from engine import serializer
@@ -70,6 +71,7 @@ class Plan:
     all_timers: list[dict]      # every waiting timer after the change
     events: list[audit.Event] = field(default_factory=list)
     stalled: tuple[str, str] | None = None   # (where, sentence) when the new state cannot move at all
+    waits: tuple[set, set, bool] = (set(), set(), False)   # case_waits rows: drop, add, replace all
 
 
 class Writer(Protocol):
@@ -149,6 +151,7 @@ class GenericWriter:
         timers = [row for p in plans for row in p.timers]
         if timers:
             s.execute(insert(_TIMERS), timers)
+        write_waits(s, plans)
 
 
 class PostgresWriter(GenericWriter):
@@ -162,7 +165,15 @@ class PostgresWriter(GenericWriter):
             events=audit.chain(s, events))
         if written:
             mark_written(plan)
+            write_waits(s, [plan])
         return written
+
+
+def write_waits(s: Session, plans: list[Plan]) -> None:
+    """The ``case_waits`` rows that changed (``engine.case_waits``), in the caller's transaction."""
+    rows = [(p.case.id, *p.waits) for p in plans if any(p.waits)]
+    if rows:
+        case_waits.write(s, rows)
 
 
 def mark_written(plan: Plan) -> None:
@@ -265,7 +276,7 @@ class Store:
         return Plan(case, values, existing - keep, escalated & existing & keep, new_rows,
                     drop_timers=set(before.timers) - unchanged,
                     timers=[row for tid, row in timers.items() if tid not in unchanged], all_timers=list(timers.values()),
-                    stalled=stalled)
+                    stalled=stalled, waits=case_waits.changes(before.waits, case_waits.of_state(wf)))
 
     def task_due(self, cfg: ProcessConfig, rule_name: str | None, data: dict) -> dt.datetime | None:
         """The due instant of a new task under its deadline rule (None without a rule or a start)."""
