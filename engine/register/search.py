@@ -79,30 +79,50 @@ def dictionary(s: Session) -> list[str]:
     return words
 
 
+_CORRECTIONS: dict[tuple[int, int, str], list[tuple[int, str]]] = {}
+
+
 def _corrections(word: str, words: list[str]) -> list[tuple[int, str]]:
-    """Known syllables within edit distance 1 (2 for three letters or more) of ``word``, nearest first."""
+    """Known syllables within edit distance 1 (2 for three letters or more) of ``word``, nearest first
+    (remembered for the dictionary they were computed on)."""
+    key = (id(words), _GENERATION[0], word)
+    found = _CORRECTIONS.get(key)
+    if found is not None:
+        return found
     limit = 2 if len(word) >= 3 else 1
-    out = [(edit_distance(word, w, limit), w) for w in words if abs(len(w) - len(word)) <= limit]
-    return sorted((d, w) for d, w in out if d <= limit)
+    out = [(edit_distance(word, w, limit), w) for w in words if abs(len(w) - len(word)) <= limit and w != word]
+    found = sorted((d, w) for d, w in out if d <= limit)[:25]
+    if len(_CORRECTIONS) > 20000:
+        _CORRECTIONS.clear()
+    _CORRECTIONS[key] = found
+    return found
 
 
-def variants(folded: str, words: list[str], budget: int) -> list[str]:
-    """Names whose syllables are known syllables within ``budget`` edits in total of ``folded``'s, nearest
-    first (the folded name itself excluded), at most ``MAX_VARIANTS``."""
+def variants(folded: str, words: list[str], budget: int) -> list[tuple[int, str]]:
+    """(cost, name) for the names whose syllables are known syllables within ``budget`` edits in total of
+    ``folded``'s (one or two syllables changed), nearest first, the name itself excluded; at most
+    ``MAX_VARIANTS``."""
     syll = folded.split()
     if not syll or len(syll) > 6:
         return []
-    options = []
-    for w in syll:
-        opts = [(0, w)] + [(d, c) for d, c in _corrections(w, words) if c != w and d <= budget]
-        options.append(opts[:25])
+    options = [[(d, c) for d, c in _corrections(w, words) if d <= budget] for w in syll]
     found: list[tuple[int, str]] = []
-    for combo in itertools.product(*options):
-        cost = sum(d for d, _ in combo)
-        if 0 < cost <= budget:
-            found.append((cost, " ".join(w for _, w in combo)))
+    for i, opts in enumerate(options):
+        for d, c in opts:
+            found.append((d, " ".join(syll[:i] + [c] + syll[i + 1:])))
+    if budget >= 2:
+        for i, j in itertools.combinations(range(len(syll)), 2):
+            for di, ci in options[i]:
+                if di > 1:
+                    break
+                for dj, cj in options[j]:
+                    if dj > 1:
+                        break
+                    changed = list(syll)
+                    changed[i], changed[j] = ci, cj
+                    found.append((2, " ".join(changed)))
     found.sort()
-    return [n for _, n in found[:MAX_VARIANTS]]
+    return found[:MAX_VARIANTS]
 
 
 # ------------------------------------------------------------------ the search
@@ -162,12 +182,11 @@ def _name_tiers(s: Session, base, keep, hits: dict, folded: str, limit: int) -> 
     keep(s.execute(rel.where(PersonRelation.name_folded == folded).limit(want)).all(), "caregiver", 2, matched_of=True)
     words = dictionary(s)
     # 2. corrected syllables: one edit, then two
+    near = variants(folded, words, 2)
     for budget in (1, 2):
         if len(hits) >= want:
             return
-        names = variants(folded, words, budget)
-        if budget == 2:
-            names = [n for n in names if n not in set(variants(folded, words, 1))]
+        names = [n for cost, n in near if cost == budget]
         if names:
             keep(s.execute(base().where(Person.name_folded.in_(names)).limit(want * 2)).scalars(), "variant",
                  2 + budget)
@@ -176,7 +195,7 @@ def _name_tiers(s: Session, base, keep, hits: dict, folded: str, limit: int) -> 
     # 3. first and last syllables
     if len(hits) < want:
         key = name_key(folded)
-        keys = [key] + (variants(key, words, 1) if " " in key else [])
+        keys = [key] + ([n for _c, n in variants(key, words, 1)] if " " in key else [])
         keep(s.execute(base().where(Person.name_key.in_(keys)).limit(want * 5)).scalars(), "key", 6)
     # 4. trigram similarity (PostgreSQL with pg_trgm), when nothing else was found
     if not hits and s.get_bind().dialect.name == "postgresql" and _has_trgm(s):

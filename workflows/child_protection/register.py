@@ -200,7 +200,7 @@ def score(candidate, proposal: PersonFields, same_commune) -> tuple[int, list[st
         points += 50
         reasons.append("cùng họ tên (không dấu) / same name (without diacritics)")
     elif name_key(a) == candidate.name_key or _near(a, b):
-        points += 30
+        points += 35
         reasons.append("họ tên gần giống / a similar name")
     else:
         return 0, []
