@@ -22,17 +22,26 @@ def list_cases(engine, status: str | None = None, limit: int = 50) -> list[Case]
         return list(s.execute(q).scalars())
 
 
-def verify_audit(engine, checkpoints: str | None = None) -> list[str]:
-    """Problems in the audit log's hash chain (empty when intact): ``engine.audit.verify`` on a read, and
-    the chain against the checkpoints kept outside the database (``BVTE_AUDIT_CHECKPOINTS`` by default)."""
+def verify_audit(engine, checkpoints: str | None = None, province: str | None = None) -> list[str]:
+    """Problems in the audit chains (empty when intact), or in ``province``'s only: ``engine.audit.verify`` on a
+    read, and the chains against the checkpoints kept outside the database (``BVTE_AUDIT_CHECKPOINTS`` by
+    default)."""
     from engine import audit_anchor
 
     target = checkpoints if checkpoints is not None else os.environ.get("BVTE_AUDIT_CHECKPOINTS", "")
     with engine.db.read() as s:
-        problems = audit.verify(s)
+        problems = audit.verify(s, province)
         if target:
-            problems += audit_anchor.verify_checkpoints(s, target)
+            problems += audit_anchor.verify_checkpoints(s, target, province)
         return problems
+
+
+def export_audit(engine, province: str) -> list[str]:
+    """The JSON lines of ``province``'s audit chain (``engine.audit_verify.export``); LookupError if none."""
+    from engine import audit_verify
+
+    with engine.db.read() as s:
+        return list(audit_verify.export(s, province))
 
 
 def checkpoint_audit(engine, checkpoints: str | None = None) -> bool:

@@ -228,20 +228,24 @@ class AuditEvent(Base):
     detail: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # the chain the row belongs to: a province's code, or '' (the install-wide chain: events of no province,
+    # and every row written before migration 0022); each chain has its own head and its own key
+    chain: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    __table_args__ = (Index("ix_audit_chain", "chain", "id"),)
 
 
 class AuditHead(Base):
-    """The audit chain's newest hash, in its one row (id 1). An appender locks the row, reads the head,
-    and writes the new head with its rows, so appends queue on it; ``verify`` checks it against the
-    newest row, so rows cut off the end of the chain are found too."""
+    """Each audit chain's newest hash, one row per chain. An appender locks its chains' rows, reads the
+    heads, and writes the new heads with its rows, so appends to one chain queue on it (other provinces'
+    do not); ``verify`` checks each against its newest row, so rows cut off the end are found too."""
 
     __tablename__ = "audit_head"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    chain: Mapped[str] = mapped_column(String(32), primary_key=True)
     hash: Mapped[str] = mapped_column(String(64))
 
 
 AUDIT_GENESIS = "0" * 64
-AUDIT_HEAD_ROW = f"INSERT INTO audit_head (id, hash) VALUES (1, '{AUDIT_GENESIS}')"   # an empty chain's head
+AUDIT_HEAD_ROW = f"INSERT INTO audit_head (chain, hash) VALUES ('', '{AUDIT_GENESIS}')"   # an empty install's head
 event.listen(AuditHead.__table__, "after_create", DDL(AUDIT_HEAD_ROW))
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Table
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from engine import audit
 from engine.models import AuditEvent
 from engine.models import CaseStep
 from engine.models import OpenTask
@@ -54,7 +55,8 @@ WRITE_CASE = text(
         "dropped_timers AS (DELETE FROM timers WHERE id = ANY(CAST(:drop_timers AS varchar[])))",
         _insert("new_timers", Timer, "timers", _TIMER_MOVED),
         _insert("new_events", AuditEvent, "events"),
-        "new_head AS (UPDATE audit_head SET hash = :audit_head WHERE id = 1 AND CAST(:audit_head AS varchar) IS NOT NULL)",
+        "new_heads AS (UPDATE audit_head AS h SET hash = v.hash FROM unnest(CAST(:head_chains AS varchar[]), "
+        "CAST(:head_hashes AS varchar[])) AS v(chain, hash) WHERE h.chain = v.chain)",
     ]) + "\nUPDATE cases SET " + ", ".join(f"{c} = :{c}" for c in CASE_COLUMNS)
     + " WHERE id = :case_id AND version = :read_version")
 
@@ -63,15 +65,17 @@ def write_case(s: Session, case_id: str, read_version: int, values: dict[str, An
                steps: list[dict], drop_tasks: set[str], flag_tasks: set[str], new_tasks: list[dict],
                drop_timers: set[str], timers: list[dict], events: list[dict]) -> bool:
     """Write it all if the case row is still at ``read_version``; False (nothing to keep) otherwise.
-    ``events``: audit rows from ``audit.chain`` (the head row is locked); the last becomes the head."""
+    ``events``: audit rows from ``audit.chain`` (their chains' head rows are locked); each chain's last row
+    becomes its head."""
     if set(values) != set(CASE_COLUMNS):
         raise ValueError(f"case columns: {sorted(values)}")
     moved = {row["id"] for row in timers}
+    heads = audit.heads_of(events)
     result = s.execute(WRITE_CASE, dict(
         values, case_id=case_id, read_version=read_version, now=now, steps=_json(steps),
         drop_tasks=sorted(drop_tasks), flag_tasks=sorted(flag_tasks), new_tasks=_json(new_tasks),
         drop_timers=sorted(drop_timers - moved), timers=_json(timers), events=_json(events),
-        audit_head=events[-1]["hash"] if events else None))
+        head_chains=list(heads), head_hashes=list(heads.values())))
     return getattr(result, "rowcount", 0) == 1
 
 

@@ -97,13 +97,14 @@ class GenericWriter:
         written = self.update_case(s, plan)
         if written:
             self.apply(s, [plan])
-            audit.append_many(s, events)
+            audit.append_many(s, events, {plan.case.id: plan.values["province_code"]})
         return written
 
     def write_batch(self, s: Session, plans: list[Plan]) -> list[Plan]:
         applied = self.update_cases(s, plans)
         self.apply(s, applied)
-        audit.append_many(s, [e for p in applied for e in p.events])
+        audit.append_many(s, [e for p in applied for e in p.events],
+                          {p.case.id: p.values["province_code"] for p in applied})
         return applied
 
     @staticmethod
@@ -162,7 +163,7 @@ class PostgresWriter(GenericWriter):
         written = pgwrite.write_case(
             s, case.id, case.version, plan.values, self.ctx.now(), steps=[step] if step else [], drop_tasks=plan.drop,
             flag_tasks=plan.escalate, new_tasks=plan.new_tasks, drop_timers=plan.drop_timers, timers=plan.timers,
-            events=audit.chain(s, events))
+            events=audit.chain(s, events, {case.id: plan.values["province_code"]}))
         if written:
             mark_written(plan)
             write_waits(s, [plan])

@@ -245,8 +245,8 @@ def test_audit_chain_detects_rows_cut_off_the_end(engine, as_user):
         as_database_owner(s)
         s.delete(s.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar())
     with engine.db.read() as s:
-        assert "audit head does not match the newest row (rows were removed from the end of the chain)" \
-            in audit.verify(s)
+        assert "audit head of province P01 does not match the newest row (rows were removed from the end of " \
+            "the chain)" in audit.verify(s)
 
 
 def test_duplicate_report_keeps_a_dedup_key(engine, as_user):
