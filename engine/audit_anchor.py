@@ -101,8 +101,12 @@ def write_checkpoint(session: Session, target: str, now: dt.datetime) -> bool:
 
 def _marks(path: str, chain: str | None) -> tuple[list[dict], list[str]]:
     """The checkpoints in ``path`` (of ``chain``: its own file when the path is per chain)."""
-    files = [_path(path, chain)] if chain is not None or "{province}" not in path else \
-        sorted(glob.glob(path.replace("{province}", "*")))
+    if "{province}" not in path:
+        files = [path]
+    elif chain is not None:
+        files = [_path(path, chain)]
+    else:
+        files = sorted(glob.glob(path.replace("{province}", "*")))
     marks: list[dict] = []
     problems: list[str] = []
     if not files:
