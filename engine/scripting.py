@@ -3,7 +3,9 @@
 SpiffWorkflow evaluates them with plain ``eval``/``exec`` (SPIFF_NOTES §3, P5). We compile them
 with RestrictedPython (no imports, no dunder or private attribute access, guarded item and
 attribute writes), hand them only whitelisted builtins and engine helpers, and stop any script
-that runs longer than ``time_limit`` seconds (a trace hook on the script's own frames).
+that runs longer than ``time_limit`` seconds (a trace hook on the script's own frames). Single operations are
+bounded by ``engine.sandbox_limits``; code made of anything those bounds cannot vouch for runs in a forked
+child under the operating system's CPU, memory, file and descriptor limits (``engine.sandbox_os``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from typing import Literal
 
 from RestrictedPython import compile_restricted
 from RestrictedPython import safe_globals
-from RestrictedPython.Eval import default_guarded_getitem
 from RestrictedPython.Eval import default_guarded_getiter
 from RestrictedPython.Guards import full_write_guard
 from RestrictedPython.Guards import guarded_iter_unpack_sequence
@@ -29,6 +30,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine import TaskDataEnvironment
 
 from engine import sandbox_limits
+from engine import sandbox_os
 from engine.errors import ScriptRejected
 
 SCRIPT_TIME_LIMIT = 1.0
@@ -91,9 +93,10 @@ def compile_checked(source: str, mode: Literal["exec", "eval"]):
 
 def _base_globals(extra: dict[str, Any]) -> dict[str, Any]:
     g: dict[str, Any] = dict(safe_globals)
-    g["__builtins__"] = dict(safe_globals["__builtins__"], **_SAFE_BUILTIN_EXTRAS,
-                             range=sandbox_limits.bounded_range, pow=sandbox_limits.bounded_pow)
-    g.update({"_getattr_": _getattr, "_getitem_": default_guarded_getitem,
+    g["__builtins__"] = dict(safe_globals["__builtins__"], **_SAFE_BUILTIN_EXTRAS)
+    g["__builtins__"].update(sandbox_limits.CHARGED_BUILTINS, range=sandbox_limits.bounded_range,
+                             pow=sandbox_limits.bounded_pow)
+    g.update({"_getattr_": _getattr, "_getitem_": sandbox_limits.getitem,
               "_getiter_": default_guarded_getiter, "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
               "_unpack_sequence_": guarded_unpack_sequence, "_write_": full_write_guard,
               "_inplacevar_": sandbox_limits.inplace, "_binop_": sandbox_limits.binop,
@@ -140,23 +143,41 @@ class SandboxEnvironment(TaskDataEnvironment):
         super().__init__(_base_globals(base))
         self.context_helpers = context_helpers or {}
         self.time_limit = time_limit
+        self.trusted = frozenset(base) | frozenset(self.context_helpers)   # the engine's helpers: callable
+        self.isolate = sandbox_os.can_fork()
 
     def _bound(self, context: dict) -> dict:
         return {name: factory(context) for name, factory in self.context_helpers.items()}
 
+    def _in_process(self, source: str, mode: Literal["exec", "eval"], extra: dict) -> bool:
+        """Whether the in-process bounds vouch for ``source`` (else it runs in a limited child process)."""
+        trusted = self.trusted if not extra else self.trusted | frozenset(extra)
+        return not self.isolate or sandbox_os.bounded(source, mode, trusted)
+
     def evaluate(self, expression, context, external_context=None):
-        code = compile_checked(expression.strip(), "eval")
+        source = expression.strip()
+        code = compile_checked(source, "eval")
         extra = dict(external_context or {})
         extra.update(self._bound(context))
-        return _run_limited(lambda: super(SandboxEnvironment, self).evaluate(code, context, extra),
-                            self.time_limit)
+
+        def run():
+            return _run_limited(lambda: super(SandboxEnvironment, self).evaluate(code, context, extra),
+                                self.time_limit)
+        if self._in_process(source, "eval", dict(external_context or {})):
+            return run()
+        return sandbox_os.run_isolated(run, context, self.time_limit, returns_context=False)
 
     def execute(self, script, context, external_context=None):
         code = compile_checked(script, "exec")
         extra = dict(external_context or {})
         extra.update(self._bound(context))
-        return _run_limited(lambda: super(SandboxEnvironment, self).execute(code, context, extra),
-                            self.time_limit)
+
+        def run():
+            return _run_limited(lambda: super(SandboxEnvironment, self).execute(code, context, extra),
+                                self.time_limit)
+        if self._in_process(script, "exec", dict(external_context or {})):
+            return run()
+        return sandbox_os.run_isolated(run, context, self.time_limit, returns_context=True)
 
 
 def make_script_engine(helpers=None, context_helpers=None) -> PythonScriptEngine:
