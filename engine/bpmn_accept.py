@@ -20,6 +20,7 @@ BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 MAX_STEM = 115
 _EXTENSIONS = (".bpmn20.xml", ".bpmn2", ".bpmn", ".xml")
+_DMN_EXTENSIONS = (".dmn11.xml", ".dmn13.xml", ".dmn")
 # the standard's non-flow children a process or a task may carry (data wiring, resources, assignments)
 STANDARD_CHILDREN = {"dataInputRefs", "dataOutputRefs", "optionalInputRefs", "optionalOutputRefs",
                      "whileExecutingInputRefs", "whileExecutingOutputRefs", "inputSetRefs", "outputSetRefs",
@@ -43,16 +44,18 @@ MEANINGFUL = {"formKey": "biểu mẫu / form", "formRef": "biểu mẫu / form"
 
 def normalise_file_name(name: str, taken: set[str] | None = None) -> str:
     """A file name as a modeller exported it (``A.2.0-export.bpmn``, ``diagram (1).bpmn``, ``Quy trình.xml``)
-    turned into ``[A-Za-z0-9_-]+.bpmn`` (diacritics dropped, other runs to ``_``), unique among ``taken``."""
+    turned into ``[A-Za-z0-9_-]+.bpmn`` (diacritics dropped, other runs to ``_``), unique among ``taken``; a DMN
+    file (``.dmn``, ``.dmn11.xml``) keeps ``.dmn``."""
     base = os.path.basename((name or "").replace("\\", "/"))
     low = base.lower()
-    stem = next((base[:-len(ext)] for ext in _EXTENSIONS if low.endswith(ext)), base)
+    suffix = ".dmn" if low.endswith((".dmn", ".dmn11.xml", ".dmn13.xml")) else ".bpmn"
+    stem = next((base[:-len(ext)] for ext in (*_DMN_EXTENSIONS, *_EXTENSIONS) if low.endswith(ext)), base)
     stem = unicodedata.normalize("NFKD", stem.replace("đ", "d").replace("Đ", "D"))
     stem = "".join(c for c in stem if not unicodedata.combining(c))
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_-")[:MAX_STEM] or "process"
-    out, n = f"{stem}.bpmn", 2
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_-")[:MAX_STEM] or ("decision" if suffix == ".dmn" else "process")
+    out, n = f"{stem}{suffix}", 2
     while taken is not None and out in taken:
-        out, n = f"{stem}-{n}.bpmn", n + 1
+        out, n = f"{stem}-{n}{suffix}", n + 1
     return out
 
 

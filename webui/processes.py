@@ -81,12 +81,12 @@ def _complete_bundle(process_id: str, files: dict[str, str]) -> dict[str, str]:
     if latest is None:
         return files
     uploaded = {p.get("id") for xml in files.values()
-                for p in safe_parse(xml.encode("utf-8"), "upload").iter(BPMN + "process")}
+                for p in safe_parse(xml.encode("utf-8"), "upload", allow_dmn=True).iter(BPMN + "process")}
     out = {}
     for name, xml in latest.files.items():
-        defined = {p.get("id") for p in safe_parse(xml.encode("utf-8"), name).iter(BPMN + "process")}
-        if not defined & uploaded:   # an uploaded file replaces the file defining the same process
-            out[name] = xml
+        defined = {p.get("id") for p in safe_parse(xml.encode("utf-8"), name, allow_dmn=True).iter(BPMN + "process")}
+        if name not in files and not defined & uploaded:   # an uploaded file replaces the one of the same name,
+            out[name] = xml                                # or defining the same process (decisions stay)
     out.update(files)
     return out
 
@@ -99,7 +99,8 @@ def index():
 
 @bp.post("/upload")
 def upload():
-    """Upload one or more .bpmn files (drawn in Camunda Modeler or bpmn.io) as a new draft."""
+    """Upload one or more .bpmn files (drawn in Camunda Modeler or bpmn.io), with the .dmn decision tables they
+    call, as a new draft."""
     engine = _engine()
     uploads = request.files.getlist("files")
     if not uploads or not any(u.filename for u in uploads):
@@ -110,9 +111,10 @@ def upload():
         for u in uploads:
             name = _safe_name(u.filename, set(files))
             raw = u.read(2 * 1024 * 1024 + 1)
-            safe_parse(raw, name)   # hostile XML is refused here, before anything else looks at it
+            safe_parse(raw, name, allow_dmn=True)   # hostile XML is refused here, before anything else looks at it
             files[name] = raw.decode("utf-8")
-        process_id = _main_process_id(files[next(iter(files))], next(iter(files)))
+        main = next((n for n in files if not n.endswith(".dmn")), next(iter(files)))   # decisions ride along
+        process_id = _main_process_id(files[main], main)
     except InvalidProcess as exc:
         return render_template("processes/refused.html", problems=exc.problems), 422
     except UnicodeDecodeError:
@@ -166,7 +168,7 @@ def save_file(draft_id: int, name: str):
         return json_error(400, "invalid", "BPMN XML string required", fields={"xml": ["BPMN XML string required"]})
     try:
         _safe_name(name)
-        safe_parse(body["xml"].encode("utf-8"), name)
+        safe_parse(body["xml"].encode("utf-8"), name, allow_dmn=name.endswith(".dmn"))
     except InvalidProcess as exc:
         return json_error(422, "invalid_process", "the BPMN is not valid", problems=exc.problems)
     try:
