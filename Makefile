@@ -24,6 +24,11 @@ $(ASSETS): package.json package-lock.json
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js node_modules/bpmn-js/dist/bpmn-modeler.production.min.js webui/static/vendor/bpmn-js/
 	cp node_modules/bpmn-js/dist/assets/diagram-js.css node_modules/bpmn-js/dist/assets/bpmn-js.css webui/static/vendor/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets/bpmn-font webui/static/vendor/bpmn-js/
+	mkdir -p webui/static/vendor/dmn-js   # dmn-js: DMN decision tables shown read-only (#19 item 3)
+	cp node_modules/dmn-js/dist/dmn-viewer.production.min.js node_modules/dmn-js/LICENSE webui/static/vendor/dmn-js/
+	cp node_modules/dmn-js/dist/assets/dmn-js-shared.css node_modules/dmn-js/dist/assets/dmn-js-decision-table.css \
+	  node_modules/dmn-js/dist/assets/dmn-js-drd.css webui/static/vendor/dmn-js/
+	cp -r node_modules/dmn-js/dist/assets/dmn-font webui/static/vendor/dmn-js/
 	mkdir -p webui/static/vendor/axe-core   # axe-core: the accessibility check of the browser tests
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE webui/static/vendor/axe-core/
 	touch $@
