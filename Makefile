@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-test.txt 2>/dev/null | sha1sum | cut -c1-10)
 
-.PHONY: run test test-dates faketime install db seed lint bench bench-quick bench-throughput clean browser fonts soak
+.PHONY: run test test-dates faketime install db seed lint bench bench-quick bench-throughput bench-register clean browser fonts soak
 
 $(STAMP): pyproject.toml requirements-test.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -115,6 +115,10 @@ bench-quick: install
 
 bench-throughput: install
 	$(BIN)/python bench/scale.py --throughput-only
+
+# the register's search (#21.2): 200,000 children on SQLite, 2,000,000 on PostgreSQL (about 15 minutes)
+bench-register: install
+	$(BIN)/python bench/register_search.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

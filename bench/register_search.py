@@ -283,6 +283,7 @@ def report(label: str, n: int, loaded: float, indexed: float, results: dict) -> 
 
 
 def bench(kind: str, n: int, count: int) -> str:
+    os.environ["BVTE_PG_STATEMENT_TIMEOUT_MS"] = "0"   # the bulk load and the index builds run for minutes
     if kind == "sqlite":
         folder = tempfile.mkdtemp(prefix="bvte-register-")
         db = Database(f"sqlite:///{folder}/register.sqlite3")

@@ -116,10 +116,31 @@ def index():
     if current_user.role not in ("commune_officer", "commune_chairman"):
         abort(403)
     engine = _engine()
-    cases = lookups.cases_of_commune(engine, current_user.commune_code)
-    auditlog.record(engine, current_user.username, "cases.list", detail={"commune": current_user.commune_code,
-                                                                         "shown": len(cases)})
-    return render_template("cases/index.html", cases=[(c, access.procedure_of(engine, c)) for c in cases])
+    q = (request.args.get("q") or "").strip()[:200]
+    cases = _search(engine, q) if q else lookups.cases_of_commune(engine, current_user.commune_code)
+    auditlog.record(engine, current_user.username, "cases.search" if q else "cases.list",
+                    detail={"commune": current_user.commune_code, "shown": len(cases), **({"query": q} if q else {})})
+    return render_template("cases/index.html", cases=[(c, access.procedure_of(engine, c)) for c in cases], q=q)
+
+
+def _search(engine, q: str) -> list:
+    """The commune's cases found by reference, or whose person the register finds (name without diacritics,
+    typos, identifier, caregiver; #21.2)."""
+    from engine.register import queries
+    from engine.register.search import search
+    from webui import register_scope
+
+    found = {}
+    exact = lookups.case_by_reference(engine, q.upper())
+    if exact is not None:
+        found[exact.id] = exact
+    scope = register_scope.user_scope(engine, current_user)
+    if scope is not None:
+        with engine.db.read() as s:
+            for hit in search(s, scope, q, limit=50):
+                for c in queries.cases_of_person(s, hit.person.id):
+                    found.setdefault(c.id, c)
+    return [c for c in found.values() if case_scope(engine, current_user, c) == "full"]
 
 
 def _case_in_scope(case_id: str) -> tuple[Any, str]:
@@ -186,6 +207,7 @@ def diagram(case_id: str):
     main_file = next(name for name, root in bundle.trees.items()
                      if any(p.get("id") == version.process_id for p in root.iter(BPMN + "process")))
     return jsonify({"xml": bundle.files[main_file], "version": version.version,
+                    "decisions": {name: bundle.files[name] for name in bundle.decisions},   # DMN, read only
                     "active": highlight_ids(bundle, [t.task_name for t in engine.open_tasks(case.id)]),
                     "done": highlight_ids(bundle, [st.task_name for st in engine.steps(case.id)])})
 

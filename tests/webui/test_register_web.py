@@ -172,3 +172,16 @@ def test_cli_retention_anonymise_and_export(engine, monkeypatch, as_user, tmp_pa
     assert res.exit_code == 0 and json.loads(out.read_text())["person"]["id"] == pid
     acts = [a for a, _, _ in _actions(engine)]
     assert {"register.retention_set", "register.anonymise_dry_run", "register.export"} <= set(acts)
+
+
+def test_case_list_search(app, engine, as_user):
+    officer = _client(app, "canbo.x01")
+    case = open_case(engine, dict(REPORT, child_name="Đặng Minh Khôi"), as_user("tongdai111"))
+    officer.post(f"/register/match/{case.id}", data={"csrf_token": officer.csrf, "person_id": "new"})
+    other = open_case(engine, dict(REPORT, child_name="Hồ Thị Nga"), as_user("tongdai111"))
+    found = officer.get("/cases", query_string={"q": "dang minh khoi"}).get_data(as_text=True)
+    assert case.reference in found and other.reference not in found
+    assert other.reference in officer.get("/cases", query_string={"q": other.reference}).get_data(as_text=True)
+    assert case.reference not in _client(app, "canbo.x02").get(
+        "/cases", query_string={"q": "dang minh khoi"}).get_data(as_text=True)
+    assert ("cases.search", "canbo.x01") in [(a, actor) for a, actor, _ in _actions(engine, "cases.")]
