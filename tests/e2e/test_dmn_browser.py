@@ -52,3 +52,18 @@ def test_a_drafts_decision_table_is_shown_on_the_processes_page(server, browser,
     assert who.page.get_attribute("#dmn-viewer", "data-rendered") == "true"
     assert "Trẻ dưới 16 tuổi" in who.page.inner_text("#dmn-viewer")
     who.close()
+
+
+def test_the_case_file_shows_its_decision_tables_read_only(server, browser, sqlite_engine):  # noqa: F811
+    from engine.context import Actor
+    from engine.loader import collect_bundle
+
+    sqlite_engine.deploy(collect_bundle(str(CORPUS / "c16_dmn_unique.bpmn")), Actor("test"))
+    case = sqlite_engine.start_case("c16_dmn_unique", {}, Actor("test"), incident_commune="X01")
+    who = Session(browser, server, "canbo.x01")
+    who.page.goto(f"{server}/cases/{case.id}")
+    who.page.wait_for_selector("#decisions .decision[data-rendered]", state="attached")
+    assert who.page.get_attribute("#decisions .decision", "data-rendered") == "true"
+    assert "Nguy cơ thấp" in who.page.inner_text("#decisions")
+    assert who.page.locator("#decisions [contenteditable=true]").count() == 0   # a viewer: nothing to edit
+    who.close()
