@@ -208,7 +208,6 @@ def diagram(case_id: str):
                      if any(p.get("id") == version.process_id for p in root.iter(BPMN + "process")))
     return jsonify({"xml": bundle.files[main_file], "version": version.version,
                     "decisions": {name: bundle.files[name] for name in bundle.decisions},   # DMN, read only
-                    "decisions": {name: bundle.files[name] for name in bundle.decisions},   # DMN, read only
                     "active": highlight_ids(bundle, [t.task_name for t in engine.open_tasks(case.id)]),
                     "done": highlight_ids(bundle, [st.task_name for st in engine.steps(case.id)])})
 
