@@ -299,6 +299,31 @@ def connect_loops(spec, subprocess_specs: dict) -> None:
                 child = process_spec.task_specs[task_spec.task_spec]
                 if not child.completed_event.is_connected(task_spec.merge_child):
                     child.completed_event.connect(task_spec.merge_child)
+        wire_event_subprocesses(process_spec)
+
+
+def wire_event_subprocesses(process_spec) -> None:
+    """Give each event sub-process started by a message or signal the links SpiffWorkflow adds the first time
+    one is triggered, without the one that would start it with every case.
+
+    ``BpmnStartTask.trigger_wf`` connects the start task to the event sub-process (and it to the end join) when
+    it is first triggered. On a spec shared by every case of a version that mutation makes each case started
+    afterwards open the sub-process at once, waiting for its start event, so those cases never end, and which
+    cases do depends on what the worker process did before. Here the sub-process is linked to the end join and
+    given the start task as an input (so ``trigger_wf`` finds it linked and changes nothing), while the start
+    task does not list it as an output: it is created only when its event arrives, in every process alike.
+    Idempotent."""
+    start = getattr(process_spec, "start", None)
+    if start is None:
+        return
+    for name in getattr(start, "trigger_specs", None) or ():
+        task_spec = process_spec.task_specs.get(name)
+        if task_spec is None:
+            continue
+        if start.name not in task_spec._inputs:   # the names the ``inputs`` property resolves
+            task_spec._inputs.append(start.name)
+        if process_spec.end not in task_spec.outputs:
+            task_spec.connect(process_spec.end)
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:

@@ -180,9 +180,23 @@ def advance(wf: BpmnWorkflow, clock: Clock) -> None:
         raise WorkflowFailure(f"quy trình lỗi / process error: {describe(exc)}") from None
 
 
+def standing_starts(wf: BpmnWorkflow) -> list:
+    """The start events of the case's event sub-processes that a message or signal triggers (each arrival opens
+    one more, alongside the rest of the case): the case catches them at any time until it has ended."""
+    if wf.is_completed():
+        return []
+    found = []
+    for name in getattr(wf.spec.start, "trigger_specs", None) or ():
+        sub = wf.subprocess_specs.get(name)
+        for start in getattr(sub, "bpmn_start_events", None) or ():
+            if isinstance(start.event_definition, (MessageEventDefinition, SignalEventDefinition)):
+                found.append(start)
+    return found
+
+
 def _catching(wf: BpmnWorkflow, kind: str, name: str):
     """The definitions of the WAITING elements that catch this message or signal (an event-based gateway's
-    or a multiple event's members included)."""
+    or a multiple event's members included), then of the event sub-processes it would start."""
     cls = MessageEventDefinition if kind == "message" else SignalEventDefinition
     for task in all_tasks(wf):
         if task.state != TaskState.WAITING or not isinstance(task.task_spec, CatchingEvent):
@@ -191,6 +205,9 @@ def _catching(wf: BpmnWorkflow, kind: str, name: str):
         for d in getattr(definition, "event_definitions", None) or [definition]:
             if isinstance(d, cls) and d.name == name:
                 yield d
+    for start in standing_starts(wf):
+        if isinstance(start.event_definition, cls) and start.event_definition.name == name:
+            yield start.event_definition
 
 
 def send_event(wf: BpmnWorkflow, kind: str, name: str, payload: dict, clock: Clock) -> bool:

@@ -14,6 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.spiff import all_tasks
 from engine.spiff import ready_manual
+from engine.spiff import standing_starts
 from engine.spiff import task_key
 from engine.spiff import waiting_timers
 
@@ -31,13 +32,19 @@ def _kinds(definition) -> list[tuple[str, str]]:
 def waiting_for(wf, timers: bool = False) -> list[dict]:
     """Every event the case waits on: ``{"kind": "message"|"signal"|…, "name", "element"}`` (timers only
     with ``timers=True``: they have their own list, with due instants)."""
-    found = []
+    found: list[dict] = []
     for task in all_tasks(wf):
         if task.state == TaskState.WAITING and isinstance(task.task_spec, CatchingEvent):
             for kind, name in _kinds(task.task_spec.event_definition):
                 if kind == "timer" and not timers:
                     continue
                 found.append({"kind": kind, "name": name or task_key(task), "element": task_key(task)})
+    seen = {(w["kind"], w["name"]) for w in found}
+    for start in standing_starts(wf):   # an event sub-process: caught at any time, it does not move the rest
+        for kind, name in _kinds(start.event_definition):
+            if (kind, name) not in seen:
+                seen.add((kind, name))
+                found.append({"kind": kind, "name": name, "element": start.bpmn_id, "standing": True})
     return found
 
 
@@ -45,7 +52,9 @@ def stall(wf, status: str) -> tuple[str, str] | None:
     """None when the case can move (or is closed); else (the elements it stopped at, a sentence)."""
     if status != "open" or wf.is_completed():
         return None
-    if ready_manual(wf) or any(True for _ in waiting_timers(wf)) or waiting_for(wf, timers=True):
+    # an event sub-process that waits for its start event does not count: the case's own path must move
+    if ready_manual(wf) or any(True for _ in waiting_timers(wf)) or any(
+            not w.get("standing") for w in waiting_for(wf, timers=True)):
         return None
     where = ([task_key(t) for t in all_tasks(wf) if t.state == TaskState.READY]
              or [task_key(t) for t in all_tasks(wf) if t.state == TaskState.WAITING]

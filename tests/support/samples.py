@@ -50,6 +50,10 @@ SAMPLES: dict[str, dict] = {
                              "escalation_action": "Viện kiểm sát gia hạn."},
     "end_extended_separation": {"separation_end_notes": "Hết thời gian gia hạn."},
 }
+# the new-danger steps (bpmn/new_danger_response.bpmn) use the forms of the first ones
+SAMPLES["danger_assessment"] = SAMPLES["initial_assessment"]
+SAMPLES["danger_decision"] = SAMPLES["emergency_decision"]
+SAMPLES["danger_intervention"] = SAMPLES["emergency_intervention"]
 for _code in REFERRAL_CODES:
     SAMPLES[f"{_code}_acknowledge"] = {"contact_person": "Cán bộ đầu mối", "planned_action": "Hỗ trợ theo kế hoạch."}
     SAMPLES[f"{_code}_report_outcome"] = {"service_outcome": "provided", "service_notes": "Đã hỗ trợ."}

@@ -53,6 +53,12 @@ RULES = [
                  "Can thiệp khẩn cấp / tạm thời cách ly trong 12 giờ kể từ khi nhận thông tin",
                  "Emergency protection or separation within 12 hours of first receipt",
                  "NĐ 56/2017 Điều 26.3, 31.1, 32", escalate_to=CHAIRMAN),
+    # new danger while the case is open (issue #16.3): a new initial assessment with its own 12 hours, counted from
+    # the receipt of the new information (BLDS 2015 Điều 147.1: a limit in hours runs from the stated moment)
+    DeadlineRule("danger_response", 12, "hours", "danger_received_at",
+                 "Nguy cơ mới: đánh giá lại, can thiệp khẩn cấp / tạm thời cách ly trong 12 giờ kể từ khi nhận thông tin mới",
+                 "New danger: reassess and protect or separate within 12 hours of receiving the new information",
+                 "NĐ 56/2017 Điều 26.2, 26.3, 31.1, 32; Luật Trẻ em Điều 52.3", escalate_to=CHAIRMAN),
     DeadlineRule("response_escalation", RESPONSE_ESCALATION_HOURS, "hours", "response_escalated_at",
                  "Xử lý cảnh báo quá hạn 12 giờ (chỉ tiêu của tỉnh; quá hạn thì báo Sở Y tế)",
                  "Act on the missed-12-hours alert (provincial setting; then the province is alerted)",
@@ -126,6 +132,9 @@ TASK_DEADLINES = {
     "escalate_response_overdue": "response_escalation",
     "escalate_response_police": "response_escalation",
     "escalate_response_province": "province_response",
+    "danger_assessment": "danger_response",
+    "danger_decision": "danger_response",
+    "danger_intervention": "danger_response",
     "escalate_care_overdue": "response_escalation",
     "escalate_care_police": "response_escalation",
     "escalate_care_province": "province_response",
@@ -151,6 +160,9 @@ REQUIRED_TIMERS = {
     "separation_review": "separation_limit",
     "end_extended_separation": "separation_extension_end",
     "police_crime_result": "crime_report_resolution",
+    "danger_assessment": "danger_response",
+    "danger_decision": "danger_response",
+    "danger_intervention": "danger_response",
     # every escalation keeps its own limit (issue #16.4)
     "escalate_response_overdue": "response_escalation",
     "escalate_response_police": "response_escalation",

@@ -11,10 +11,10 @@ HOURS_12 = (LeadTime(3), LeadTime(1))            # 3 h and 1 h before a 12-hour 
 WORKING_DAY = (LeadTime(1, "working_days"),)     # the last working day of a working-day limit
 
 NOTIFY = NotifySettings(
-    emergency_rules=frozenset({"emergency_response", "response_escalation", "province_response"}),
+    emergency_rules=frozenset({"emergency_response", "danger_response", "response_escalation", "province_response"}),
     emergency_tasks=frozenset({"escalate_response_overdue", "escalate_response_police",
                                "escalate_response_province"}),
-    lead_times={"emergency_response": HOURS_12, "response_escalation": (LeadTime(1),),
+    lead_times={"emergency_response": HOURS_12, "danger_response": HOURS_12, "response_escalation": (LeadTime(1),),
                 "province_response": WORKING_DAY, "plan_drafting": WORKING_DAY, "plan_approval": WORKING_DAY,
                 "plan_approval_target": WORKING_DAY, "separation_limit": (LeadTime(1, "working_days"),),
                 "referral_ack_police": WORKING_DAY, "referral_ack_health": WORKING_DAY,

@@ -12,11 +12,17 @@ from workflows.child_protection.forms import FORMS
 from workflows.child_protection.intake import PROCESS_ID
 from workflows.child_protection.intake import open_case  # noqa: F401  (re-exported for callers)
 from workflows.child_protection.lanes import LANE_AGENCIES
+from workflows.child_protection.new_danger import EVENTS
 from workflows.guards import required_timers
 
 BPMN_FILES = ["child_protection_case.bpmn", "temporary_separation.bpmn", "referral_police.bpmn",
               "referral_health.bpmn", "referral_education.bpmn", "referral_legal_aid.bpmn",
-              "referral_social_work.bpmn", "referral_crime_report.bpmn"]
+              "referral_social_work.bpmn", "referral_crime_report.bpmn", "new_danger_response.bpmn"]
+
+# the new-danger steps record what the first ones do (Mẫu 02, the chairman's decision, the intervention: NĐ 56/2017
+# Điều 26, 31, 32), on their own 12 hours (``deadlines``: danger_response)
+TASK_FORMS = {**FORMS, "danger_assessment": FORMS["initial_assessment"],
+              "danger_decision": FORMS["emergency_decision"], "danger_intervention": FORMS["emergency_intervention"]}
 
 
 def _check_emergency_path(bundle: ParsedBundle) -> list[tuple[str, str]]:
@@ -46,5 +52,6 @@ GUARDS = [
 
 from workflows.child_protection.notify import NOTIFY  # noqa: E402
 
-CONFIG = ProcessConfig(process_id=PROCESS_ID, lane_agencies=LANE_AGENCIES, forms=FORMS, deadlines=DEADLINES,
-                       task_deadlines=TASK_DEADLINES, guards=GUARDS, bpmn_files=BPMN_FILES, notify=NOTIFY)
+CONFIG = ProcessConfig(process_id=PROCESS_ID, lane_agencies=LANE_AGENCIES, forms=TASK_FORMS, deadlines=DEADLINES,
+                       task_deadlines=TASK_DEADLINES, guards=GUARDS, bpmn_files=BPMN_FILES, notify=NOTIFY,
+                       events=EVENTS)
