@@ -64,9 +64,10 @@ def test_compliance_and_excel(sqlite_engine, clock):
     assert (row["steps"], row["on_time"]) == (2, 1)
     assert abs(row["median_hours"] - 6.5) < 0.01
     wb = openpyxl.load_workbook(io.BytesIO(to_excel(rep)))
-    assert wb.sheetnames == ["Tổng hợp", "Tuân thủ thời hạn", "Quá hạn"]
-    summary = {r[0]: r[1] for r in wb["Tổng hợp"].iter_rows(values_only=True) if r and len(r) > 1}
-    assert summary["Tổng số trường hợp tiếp nhận"] == 2
+    assert wb.sheetnames == ["Biểu tổng hợp", "Theo xã", "Tuân thủ thời hạn", "Quá hạn"]
+    summary = {r[1]: r[3] for r in wb["Biểu tổng hợp"].iter_rows(values_only=True) if r and len(r) > 3}
+    assert summary["Số hồ sơ tiếp nhận (lượt)"] == 2
+    assert summary["Số trẻ em có hồ sơ trong kỳ"] == 1      # the same child reported twice
     comp = list(wb["Tuân thủ thời hạn"].iter_rows(min_row=2, values_only=True))
     assert any(r[2] == 2 and r[3] == 1 for r in comp)
 
