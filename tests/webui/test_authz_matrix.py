@@ -67,6 +67,8 @@ MATRIX = [
     ("POST", "/tasks/{task_x01}/release", lambda u: 302 if task_allowed(u) else 404),
     ("GET", "/reports", lambda u: 200 if role(u) in REPORTS else 403),
     ("GET", "/reports.xlsx", lambda u: 200 if role(u) in REPORTS else 403),
+    ("GET", "/reports/submissions", lambda u: 200 if role(u) in REPORTS else 403),
+    ("GET", "/reports/submissions.xlsx", lambda u: 200 if role(u) in REPORTS - COMMUNE_FULL else 403),
     ("GET", "/break-glass", lambda u: 200 if role(u) in BREAK_GLASS else 403),
     ("GET", "/break-glass/log", lambda u: 200 if role(u) in BG_LOG else 403),
     ("GET", "/processes", lambda u: 200 if role(u) == "policy" else 403),
@@ -128,6 +130,7 @@ COVERED_ELSEWHERE = {"/api/v1/cases/<case_id>/messages/<name>", "/api/v1/cases/<
                      "/processes/drafts/<int:draft_id>/override/approve", "/processes/drafts/<int:draft_id>/deploy",
                      "/processes/drafts/<int:draft_id>/test", "/processes/migrate",
                      "/incidents/<case_id>/retry",
+                     "/reports/submissions",     # the commune's POST: tests/workflows/test_submissions.py
                      "/account/setup/<token>",   # one-time links: tests/webui/test_admin.py
                      # the register's writes: tests/webui/test_register_web.py
                      "/register/<person_id>/caregivers", "/register/<person_id>/caregivers/<int:relation_id>/remove",
