@@ -57,7 +57,8 @@ class Person(Base):
     anonymised_at: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)
     __table_args__ = (Index("ix_persons_province_name", "province_code", "name_folded"),
                       Index("ix_persons_commune_name", "residence_commune_code", "name_folded"),
-                      Index("ix_persons_province_key", "province_code", "name_key"))
+                      Index("ix_persons_province_key", "province_code", "name_key"),
+                      Index("ix_persons_commune_key", "residence_commune_code", "name_key"))
 
 
 class PersonCase(Base):

@@ -88,6 +88,32 @@ class Scope:
     communes: frozenset[str] | None = None
     agency_id: int | None = None
 
+    def clauses(self) -> list:
+        """The scope as parts whose union it is, each one an index can serve (a query per part beats one
+        query with an OR that none can)."""
+        cond = Person.province_code == self.province
+        if self.communes is None:
+            return [cond]
+        c = sorted(self.communes)
+        parts = []
+        if c:
+            parts.append(and_(cond, Person.residence_commune_code.in_(c)))
+            parts.append(and_(cond, Person.residence_commune_code.not_in(c) | Person.residence_commune_code.is_(None),
+                              Person.id.in_(self._of_communes(c))))
+        if self.agency_id is not None:
+            parts.append(and_(cond, Person.id.in_(self._of_agency())))
+        return parts or [and_(cond, Person.id.is_(None))]
+
+    @staticmethod
+    def _of_communes(c):
+        return select(PersonCase.person_id).join(Case, Case.id == PersonCase.case_id).where(
+            or_(Case.commune_code.in_(c), Case.incident_commune_code.in_(c), Case.residence_commune_code.in_(c)))
+
+    def _of_agency(self):
+        held = select(OpenTask.case_id).where(OpenTask.agency_id == self.agency_id)
+        done = select(CaseStep.case_id).where(CaseStep.agency_id == self.agency_id)
+        return select(PersonCase.person_id).where(or_(PersonCase.case_id.in_(held), PersonCase.case_id.in_(done)))
+
     def clause(self):
         cond = Person.province_code == self.province
         if self.communes is None:

@@ -134,13 +134,21 @@ def search(s: Session, scope: Scope, query: str, *, birth_year: int | None = Non
         return []
     hits: dict[str, Hit] = {}
 
-    def base():
-        q = select(Person).where(scope.clause())
+    def base(clause=None):
+        q = select(Person).where(scope.clause() if clause is None else clause)
         if not include_anonymised:
             q = q.where(Person.status == "active")
         if birth_year is not None:
             q = q.where(Person.birth_year == birth_year)
         return q
+
+    def fetch(build, n: int, rows: bool = False) -> list:
+        """``build(base)`` run once per part of the scope (each part has its index), at most ``n`` each."""
+        out: list = []
+        for clause in scope.clauses():
+            result = s.execute(build(base(clause)).limit(n))
+            out.extend(result.all() if rows else result.scalars())
+        return out
 
     def keep(rows, how, tier, matched_of=None):
         for row in rows:
@@ -167,19 +175,22 @@ def search(s: Session, scope: Scope, query: str, *, birth_year: int | None = Non
     folded = fold(query)
     if not folded:
         return []
-    _name_tiers(s, base, keep, hits, folded, limit)
+    _name_tiers(s, fetch, keep, hits, folded, limit)
     return _ranked(hits, limit)
 
 
-def _name_tiers(s: Session, base, keep, hits: dict, folded: str, limit: int) -> None:
+def _name_tiers(s: Session, fetch, keep, hits: dict, folded: str, limit: int) -> None:
     want = limit
     # 1. the name itself, or a name it begins
-    keep(s.execute(base().where(Person.name_folded == folded).limit(want)).scalars(), "name", 1)
+    keep(fetch(lambda b: b.where(Person.name_folded == folded), want), "name", 1)
     if len(hits) < want:
-        keep(s.execute(base().where(Person.name_folded > folded, Person.name_folded < folded + "~")
-                       .limit(want)).scalars(), "name", 1)
-    rel = base().add_columns(PersonRelation.full_name).join(PersonRelation, PersonRelation.person_id == Person.id)
-    keep(s.execute(rel.where(PersonRelation.name_folded == folded).limit(want)).all(), "caregiver", 2, matched_of=True)
+        keep(fetch(lambda b: b.where(Person.name_folded > folded, Person.name_folded < folded + "~"), want), "name", 1)
+
+    def rel(b):
+        return b.add_columns(PersonRelation.full_name).join(PersonRelation, PersonRelation.person_id == Person.id)
+
+    keep(fetch(lambda b: rel(b).where(PersonRelation.name_folded == folded), want, rows=True), "caregiver", 2,
+         matched_of=True)
     words = dictionary(s)
     # 2. corrected syllables: one edit, then two
     near = variants(folded, words, 2)
@@ -188,21 +199,21 @@ def _name_tiers(s: Session, base, keep, hits: dict, folded: str, limit: int) -> 
             return
         names = [n for cost, n in near if cost == budget]
         if names:
-            keep(s.execute(base().where(Person.name_folded.in_(names)).limit(want * 2)).scalars(), "variant",
+            keep(fetch(lambda b, names=names: b.where(Person.name_folded.in_(names)), want * 2), "variant",
                  2 + budget)
-            keep(s.execute(rel.where(PersonRelation.name_folded.in_(names)).limit(want)).all(), "caregiver",
-                 3 + budget, matched_of=True)
+            if not hits:   # a caregiver's misspelt name only when nothing else was found (the costly join)
+                keep(fetch(lambda b, names=names: rel(b).where(PersonRelation.name_folded.in_(names)), want,
+                           rows=True), "caregiver", 3 + budget, matched_of=True)
     # 3. first and last syllables
     if len(hits) < want:
         key = name_key(folded)
         keys = [key] + ([n for _c, n in variants(key, words, 1)] if " " in key else [])
-        keep(s.execute(base().where(Person.name_key.in_(keys)).limit(want * 5)).scalars(), "key", 6)
+        keep(fetch(lambda b: b.where(Person.name_key.in_(keys)), want * 5), "key", 6)
     # 4. trigram similarity (PostgreSQL with pg_trgm), when nothing else was found
     if not hits and s.get_bind().dialect.name == "postgresql" and _has_trgm(s):
-        q = base().where(Person.name_folded.op("%")(folded)).order_by(
-            func.similarity(Person.name_folded, folded).desc()).limit(want)
-        keep([p for p in s.execute(q).scalars() if similarity(folded, p.name_folded) >= FUZZY_THRESHOLD],
-             "fuzzy", 7)
+        found = fetch(lambda b: b.where(Person.name_folded.op("%")(folded)).order_by(
+            func.similarity(Person.name_folded, folded).desc()), want)
+        keep([p for p in found if similarity(folded, p.name_folded) >= FUZZY_THRESHOLD], "fuzzy", 7)
 
 
 _TRGM: dict[str, bool] = {}

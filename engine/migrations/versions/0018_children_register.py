@@ -53,6 +53,8 @@ def upgrade() -> None:
         op.create_index('ix_persons_province_name', 'persons', ['province_code', 'name_folded'])
         op.create_index('ix_persons_commune_name', 'persons', ['residence_commune_code', 'name_folded'])
         op.create_index('ix_persons_province_key', 'persons', ['province_code', 'name_key'])
+    if 'ix_persons_commune_key' not in {ix['name'] for ix in sa.inspect(op.get_bind()).get_indexes('persons')}:
+        op.create_index('ix_persons_commune_key', 'persons', ['residence_commune_code', 'name_key'])
     if 'person_cases' not in tables:
         op.create_table(
             'person_cases',
