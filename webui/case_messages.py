@@ -1,12 +1,19 @@
-"""The case page's "awaited messages" card: a button per message or signal the case waits for, shown to the
-agencies the process lets send it (``engine.messages``), and the route it posts to (of the ``cases``
-blueprint; ``webui.cases`` imports this). Delivery is permission-checked and audited by the engine."""
+"""Two cards of the case page and the routes they post to (of the ``cases`` blueprint; ``webui.cases``
+imports this):
+
+- "awaited messages": a button per BPMN message or signal the case waits for, shown to the agencies the
+  process lets send it (``engine.messages``); delivery is permission-checked and audited by the engine;
+- "messages and directives" (issue #17.1): what agencies wrote on the case for one another (Sở Y tế's
+  *hướng dẫn, kiểm tra, đôn đốc*, the chairman's direction, a partner's word), read by the author's agency,
+  the addressee and those who see the whole case, and the form to write one (``engine.notify.case_messages``:
+  need-to-know, one transaction with the addressee's notifications and the audit event)."""
 
 from __future__ import annotations
 
 from flask import abort
 from flask import flash
 from flask import redirect
+from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import get_locale
@@ -19,6 +26,8 @@ from engine.errors import Conflict
 from engine.errors import Forbidden
 from engine.errors import InvalidTaskData
 from engine.errors import NotFound
+from engine.notify import case_messages as notes
+from webui.access import COMMUNE_FULL_ROLES
 from webui.cases import _case_in_scope
 from webui.cases import _engine
 from webui.cases import bp
@@ -37,9 +46,44 @@ def _awaited(case) -> list[messages.Awaited]:
         return []
 
 
+def _notes(case, scope: str | None) -> dict:
+    """The case's messages this user may read, and what the form offers (``cases/_messages.html``)."""
+    if not current_user.is_authenticated or case is None or scope is None:
+        return {"rows": [], "recipients": [], "kinds": []}
+    eng = _engine()
+    rows = notes.for_reader(eng, case.id, current_user.agency_id, scope == "full")
+    writable = scope in ("full", "partner") and current_user.agency_id is not None
+    recipients = [a for a in notes.recipients(eng, case.id, COMMUNE_FULL_ROLES)
+                  if a.id != current_user.agency_id] if writable else []
+    kinds = [(k, notes.KINDS[k]) for k in notes.kinds_for(eng, case.id, current_user.agency_type)] if recipients else []
+    return {"rows": rows, "recipients": recipients, "kinds": kinds}
+
+
 @bp.app_context_processor
 def _messages_context():
-    return {"case_awaited": _awaited}
+    return {"case_awaited": _awaited, "case_notes": _notes}
+
+
+@bp.post("/cases/<case_id>/notes")
+@login_required
+def post_note(case_id: str):
+    """Leave a message or directive on the case for another agency that may see it."""
+    case, scope = _case_in_scope(case_id)
+    if scope not in ("full", "partner"):
+        abort(403)   # emergency (break-glass) access reads; it does not write to other agencies
+    lang = str(get_locale() or "vi")
+    try:
+        notes.post(_engine(), case.id, current_user.actor, request.form.get("to"), request.form.get("kind") or "",
+                   request.form.get("text") or "", COMMUNE_FULL_ROLES)
+    except Forbidden:
+        abort(403)
+    except InvalidTaskData as exc:
+        names = {"kind": _("Loại"), "to": _("Gửi đến"), "text": _("Nội dung")}
+        message = "; ".join(f"{names.get(f, f)}: " + ", ".join(in_language(m, lang) for m in ms)
+                            for f, ms in exc.fields.items())
+        return render_template("error.html", code=422, message=message, back=url_for("cases.show", case_id=case.id)), 422
+    flash(_("Đã gửi tin nhắn; cơ quan nhận được thông báo."), "success")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor="case-messages")), 303
 
 
 @bp.post("/cases/<case_id>/events/<kind>/<name>")

@@ -113,5 +113,11 @@ def set_retention(engine, actor: str, province: str, years: int) -> None:
         retention.set_retention_years(s, engine.now(), actor, province, years)
 
 
+def retention_of(engine, province: str, default: int) -> int:
+    """The years after a record closed before it is anonymised (the province's setting, else ``default``)."""
+    with engine.db.read() as s:
+        return retention.retention_years(s, province, default)
+
+
 def today(engine) -> dt.date:
     return engine.now().date()

@@ -120,6 +120,7 @@ MATRIX = [
 # Routes exercised elsewhere with their own bodies (forms, uploads), listed so the coverage check is explicit.
 COVERED_ELSEWHERE = {"/api/v1/cases/<case_id>/messages/<name>", "/api/v1/cases/<case_id>/signals/<name>",
                      "/cases/<case_id>/events/<kind>/<name>",        # tests/webui/test_messages_web.py
+                     "/cases/<case_id>/notes",                        # tests/webui/test_case_notes.py
                      "/notifications/<int:notification_id>/open", "/notifications/read",
                      "/notifications/settings",                      # tests/webui/test_notify_web.py
                      "/cases/<case_id>/link", "/cases/<case_id>/reopen", "/cases/<case_id>/attachments/<int:attachment_id>", "/api/v1/cases/<case_id>/links", "/login", "/logout", "/static/<path:filename>", "/tasks/<task_id>", "/intake/<code>",

@@ -16,8 +16,8 @@ HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "@SUM(A1
 @pytest.mark.parametrize("text", HOSTILE)
 def test_no_cell_is_a_formula(text):
     at = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.timezone.utc)
-    rep = Report("P01", None, dt.date(2026, 1, 1), dt.date(2026, 11, 20), total=1, by_commune={text: 1},
-                 compliance=[{"label": text, "limit": text, "steps": 1, "on_time": 1, "share": 1.0,
+    rep = Report("P01", None, dt.date(2026, 1, 1), dt.date(2026, 11, 20), reports=1, children=1, by_commune={text: 1},
+                 compliance=[{"label": text, "limit": text, "steps": 1, "on_time": 1, "open_overdue": 0, "share": 1.0,
                               "median_hours": 1.0}],
                  overdue=[{"reference": text, "task": text, "commune": text, "due_at": at, "escalated": False}])
     wb = load_workbook(io.BytesIO(to_excel(rep)))

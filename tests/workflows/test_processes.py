@@ -169,7 +169,9 @@ def test_migrate_running_cases(sqlite_engine):
     files["child_protection_case.bpmn"] = xml.encode()
     from workflows.child_protection import deadlines
     from workflows.child_protection import forms
+    from workflows.child_protection import process
     forms.FORMS["needs_assessment"] = forms.FORMS["specific_assessment"]
+    process.TASK_FORMS["needs_assessment"] = forms.FORMS["specific_assessment"]
     deadlines.TASK_DEADLINES["needs_assessment"] = "plan_drafting"
     try:
         v2 = sqlite_engine.deploy(files, officer)
@@ -195,6 +197,7 @@ def test_migrate_running_cases(sqlite_engine):
         assert check(sqlite_engine)[0] == []
     finally:
         forms.FORMS.pop("needs_assessment")
+        process.TASK_FORMS.pop("needs_assessment")
         deadlines.TASK_DEADLINES.pop("needs_assessment")
 
 

@@ -36,14 +36,12 @@ def register():
 @friendly
 def register_retention(province, years):
     """Show or set the years after a record closed before it is anonymised."""
-    from engine.register import retention
     from engine.register import service
 
     eng = engine()
     if years is not None:
         service.set_retention(eng, cli_actor().username, province, years)
-    with eng.db.read() as s:
-        shown = retention.retention_years(s, province, _register().default_retention_years)
+    shown = service.retention_of(eng, province, _register().default_retention_years)
     click.echo(f"{province}: closed records are anonymised {shown} years after they closed")
 
 
