@@ -47,10 +47,22 @@ def _bell():
 @bp.get("/notifications")
 @login_required
 def index():
+    return _page(200)
+
+
+def _page(status: int):
     eng = _engine()
     agency_duty = views.on_duty_now(eng, current_user.agency_id) if current_user.agency_id else []
-    return render_template("notifications/index.html", rows=views.inbox(eng, current_user.id),
-                           contact=views.my_contact(eng, current_user.id), on_duty=agency_duty)
+    contact = views.my_contact(eng, current_user.id)
+    province = views.province_quiet(eng, current_user.province_code)
+    return render_template("notifications/index.html", rows=views.inbox(eng, current_user.id), contact=contact,
+                           on_duty=agency_duty, province_quiet=_hhmm(province),
+                           own_quiet=_hhmm((contact.quiet_start_minute, contact.quiet_end_minute))
+                           if contact is not None and contact.quiet_start_minute is not None else None), status
+
+
+def _hhmm(minutes: tuple[int, int]) -> tuple[str, str]:
+    return tuple(f"{m // 60:02d}:{m % 60:02d}" for m in minutes)   # type: ignore[return-value]
 
 
 @bp.get("/notifications/<int:notification_id>/open")
@@ -75,18 +87,47 @@ def read_all():
 @bp.post("/notifications/settings")
 @login_required
 def settings():
-    email = (request.form.get("email") or "").strip()
-    phone = (request.form.get("phone") or "").strip()
+    """Save the user's addresses, channels and own quiet hours; bad input is a 422 naming the field."""
+    form = request.form
+    email = (form.get("email") or "").strip()
+    phone = (form.get("phone") or "").strip()
+    errors = []
     if email and ("@" not in email or len(email) > 200 or any(c.isspace() for c in email)):
-        flash(_t("Địa chỉ thư điện tử không hợp lệ.", "The e-mail address is not valid."), "error")
-        return redirect(url_for("notifications.index"))
+        errors.append(_t("Thư điện tử: địa chỉ không hợp lệ.", "E-mail: the address is not valid."))
     if phone and (len(phone) > 40 or not all(c.isdigit() or c in "+-. ()" for c in phone)):
-        flash(_t("Số điện thoại không hợp lệ.", "The phone number is not valid."), "error")
-        return redirect(url_for("notifications.index"))
-    views.save_contact(_engine(), current_user.id, email=email, phone=phone,
-                       email_on=request.form.get("email_on") == "1", sms_on=request.form.get("sms_on") == "1")
+        errors.append(_t("Số điện thoại: không hợp lệ.", "Phone: the number is not valid."))
+    quiet = _quiet(form.get("quiet_from") or "", form.get("quiet_to") or "", errors)
+    if errors:
+        for e in errors:
+            flash(e, "error")
+        return _page(422)
+    views.save_contact(_engine(), current_user.id, current_user.username, email=email, phone=phone,
+                       email_on=form.get("email_on") == "1", sms_on=form.get("sms_on") == "1", quiet=quiet)
     flash(_t("Đã lưu cách nhận thông báo.", "Notification settings saved."), "success")
     return redirect(url_for("notifications.index"))
+
+
+def _minutes(text: str) -> int | None:
+    """``HH:MM`` (as an ``<input type=time>`` sends it) as minutes after midnight, else None."""
+    hh, sep, mm = text.strip().partition(":")
+    if not (sep and hh.isdigit() and mm[:2].isdigit() and len(hh) <= 2):
+        return None
+    h, m = int(hh), int(mm[:2])
+    return h * 60 + m if h < 24 and m < 60 else None
+
+
+def _quiet(start: str, end: str, errors: list[str]) -> tuple[int, int] | None:
+    """The user's own quiet hours, or None (both left empty: the province's)."""
+    if not start.strip() and not end.strip():
+        return None
+    a, b = _minutes(start), _minutes(end)
+    if a is None:
+        errors.append(_t("Giờ yên tĩnh từ: nhập giờ dạng HH:MM.", "Quiet hours from: enter a time as HH:MM."))
+    if b is None:
+        errors.append(_t("Giờ yên tĩnh đến: nhập giờ dạng HH:MM.", "Quiet hours to: enter a time as HH:MM."))
+    if a is not None and b is not None and a == b:
+        errors.append(_t("Giờ yên tĩnh đến: phải khác giờ bắt đầu.", "Quiet hours to: must differ from the start."))
+    return (a, b) if a is not None and b is not None else None
 
 
 @bp.get("/notifications/case/<case_id>")

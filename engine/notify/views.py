@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
+from engine import audit
 from engine.models import Case
 from engine.models import User
 from engine.notify import people
@@ -80,9 +81,20 @@ def my_contact(engine: Any, user_id: int) -> Any:
         return s.get(people.UserContact, user_id)
 
 
-def save_contact(engine: Any, user_id: int, *, email: str, phone: str, email_on: bool, sms_on: bool) -> None:
+def save_contact(engine: Any, user_id: int, actor: str, *, email: str, phone: str, email_on: bool, sms_on: bool,
+                 quiet: tuple[int, int] | None) -> None:
+    """A user's own addresses, channels and quiet hours (None: the province's), audited without the values."""
     with engine.db.write() as s:
-        people.set_contact(s, user_id, email=email, phone=phone, email_on=email_on, sms_on=sms_on)
+        people.set_contact(s, user_id, email=email, phone=phone, email_on=email_on, sms_on=sms_on, quiet=quiet)
+        audit.append(s, engine.now(), actor, "notify.contact", detail={
+            "user": actor, "email_on": email_on, "sms_on": sms_on,
+            "quiet": None if quiet is None else [f"{m // 60:02d}:{m % 60:02d}" for m in quiet]})
+
+
+def province_quiet(engine: Any, province: str | None) -> tuple[int, int]:
+    """The province's quiet hours (minutes after midnight, Vietnam time)."""
+    with engine.db.read() as s:
+        return people.quiet_minutes(s, province)
 
 
 def on_duty_now(engine: Any, agency_id: int, now: dt.datetime | None = None) -> list[str]:

@@ -75,3 +75,66 @@ def test_delivery_status_for_the_commune_officer_and_the_operators(app, engine, 
     with engine.db.write() as s:
         s.execute(delete(Notification))
     assert "Tất cả đã được gửi" in operator.get("/notifications/outbox").get_data(as_text=True)
+
+
+def _plain_event(engine, case_id, n):
+    """A non-emergency notification for the X01 officer's agency now (what quiet hours may hold)."""
+    from sqlalchemy import select
+
+    from engine.models import Case
+    from engine.models import OpenTask
+    from engine.notify import outbox
+
+    with engine.db.write() as s:
+        t = s.execute(select(OpenTask).where(OpenTask.case_id == case_id)).scalars().first()
+        key = f"test:plain:{n}"
+        ev = outbox.Event(key, "new_task", t.agency_id, "Việc thường", False, f"/tasks/{t.id}", t.id)
+        outbox.enqueue(s, engine.now(), s.get(Case, case_id), [ev])
+    with engine.db.read() as s:
+        return [n for n in s.execute(select(Notification).where(Notification.event_key == key)).scalars()
+                if n.channel == "email"]
+
+
+def test_my_own_quiet_hours_hold_my_mail_and_bad_times_are_refused(app, engine, as_user):
+    import datetime as dt
+
+    from engine.workdays import VN_TZ
+
+    case = _fresh_case(engine, as_user)
+    officer = _logged_in(app, "canbo.x01")
+    page = officer.get("/notifications").get_data(as_text=True)
+    assert 'name="quiet_from"' in page and "22:00–06:00" in page     # the province's hours, shown
+    csrf = token(page)
+    now = engine.now().astimezone(VN_TZ).replace(second=0, microsecond=0)
+
+    def hhmm(delta_minutes):
+        t = now + dt.timedelta(minutes=delta_minutes)
+        return f"{t.hour:02d}:{t.minute:02d}"
+
+    def save(start, end):
+        return officer.post("/notifications/settings", data={"csrf_token": csrf, "email_on": "1", "email": "hanh@xa.example.invalid",
+                                                              "quiet_from": start, "quiet_to": end})
+
+    assert save(hhmm(120), hhmm(180)).status_code == 302          # quiet later: now is not held
+    assert [n.digest for n in _plain_event(engine, case.id, 1)] == [False]
+    assert save(hhmm(-60), hhmm(60)).status_code == 302           # quiet now: held until its end
+    held = _plain_event(engine, case.id, 2)
+    assert [n.digest for n in held] == [True]
+    assert held[0].send_after.astimezone(VN_TZ) == now + dt.timedelta(minutes=60)
+    assert f'value="{hhmm(-60)}"' in officer.get("/notifications").get_data(as_text=True)
+
+    bad = save("25:00", "06:00")
+    assert bad.status_code == 422 and "Giờ yên tĩnh từ" in bad.get_data(as_text=True)
+    assert save("06:00", "06:00").status_code == 422
+    assert save("22:00", "").status_code == 422
+    contact = views.my_contact(engine, as_user("canbo.x01").user_id)
+    assert (contact.quiet_start_minute, contact.quiet_end_minute) == \
+        ((now.hour * 60 + now.minute - 60) % 1440, (now.hour * 60 + now.minute + 60) % 1440)
+    assert save("", "").status_code == 302                       # back to the province's hours
+    assert views.my_contact(engine, as_user("canbo.x01").user_id).quiet_start_minute is None
+    from sqlalchemy import select
+
+    from engine.models import AuditEvent
+    with engine.db.read() as s:
+        assert s.execute(select(AuditEvent).where(AuditEvent.action == "notify.contact",
+                                                  AuditEvent.actor == "canbo.x01")).first() is not None
