@@ -348,5 +348,6 @@ class CaseLink(Base):
 import engine.account_models  # noqa: E402,F401  (sign-in security tables; migration 0015)
 import engine.attachments  # noqa: E402,F401  (the attachments table joins the metadata; migration 0013)
 import engine.notify.models  # noqa: E402,F401  (the notification tables join the metadata)
+import engine.province_settings  # noqa: E402,F401  (a province's level for a task; migration 0025)
 import engine.register.models  # noqa: E402,F401  (the people register; migration 0018)
 import engine.submissions  # noqa: E402,F401  (communes' periodic reports sent to the province; migration 0019)

@@ -6,6 +6,7 @@ passes a ``ProcessRegistry`` in.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -46,6 +47,25 @@ class EventRule:
     title_en: str = ""
 
 
+@dataclass(frozen=True)
+class LevelSplit:
+    """A task the law lets each province give to the commune or to the province (``engine.province_settings``).
+
+    ``levels``: level ("commune", "province") -> agency type the tasks then go to; ``default``: the level when the
+    province has chosen none; ``until``: the first day the choice no longer applies (a transitional decree's end),
+    from which ``after_end`` applies whatever the province chose."""
+
+    key: str
+    tasks: frozenset[str]
+    levels: Mapping[str, str]
+    default: str
+    title_vi: str = ""
+    title_en: str = ""
+    basis: str = ""
+    until: dt.date | None = None
+    after_end: str = ""
+
+
 @dataclass
 class ProcessConfig:
     """Per-process knowledge.
@@ -60,6 +80,7 @@ class ProcessConfig:
         titles: optional task id -> display title overriding the BPMN name.
         notify: emergencies, reminder lead times and break-glass recipients (``engine.notify.settings``).
         events: (kind, name) -> who may deliver that message or signal and its payload (``engine.messages``).
+        level_splits: tasks a province gives to the commune or the province (``engine.province_settings``).
     """
 
     process_id: str
@@ -72,6 +93,10 @@ class ProcessConfig:
     bpmn_files: list[str] = field(default_factory=list)
     notify: NotifySettings = field(default_factory=NotifySettings)
     events: Mapping[tuple[str, str], EventRule] = field(default_factory=dict)
+    level_splits: list[LevelSplit] = field(default_factory=list)
+
+    def level_split_for(self, task_name: str) -> LevelSplit | None:
+        return next((rule for rule in self.level_splits if task_name in rule.tasks), None)
 
 
 class ProcessRegistry:

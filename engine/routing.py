@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine import province_settings
 from engine.context import Context
 from engine.errors import WorkflowFailure
 from engine.models import Agency
@@ -34,6 +35,17 @@ class Router:
             raise WorkflowFailure(f"nhiệm vụ {task.task_spec.name}: làn '{lane_name}' chưa gắn cơ quan / "
                                   f"lane not mapped to an agency")
         return agency_type
+
+    def level_agency(self, s: Session, cfg: Any, task_name: str, agency_type: str, commune_code: str,
+                     now: Any) -> str:
+        """The agency type of a task a province gives to the commune or the province (``cfg.level_splits``):
+        the type of the level the case's province has chosen (else the rule's default) at ``now``."""
+        rule = cfg.level_split_for(task_name)
+        if rule is None:
+            return agency_type
+        commune = s.get(Commune, commune_code)
+        level = province_settings.level_for(s, rule, commune.province_code if commune is not None else None, now)
+        return rule.levels.get(level, agency_type)
 
     def forget(self) -> None:
         """Route anew from the next task on (after a merge or a move made through this engine)."""

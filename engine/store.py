@@ -244,7 +244,7 @@ class Store:
             commune_now = commune
             if tid in existing:
                 continue
-            agency_type = router.agency_type(lv, task)
+            agency_type = router.level_agency(s, cfg, task.task_spec.name, router.agency_type(lv, task), commune, now)
             name = spiff.task_key(task)
             rule_name = cfg.task_deadlines.get(name)
             new_rows.append({"id": tid, "case_id": case.id, "task_name": name,

@@ -33,6 +33,7 @@ def _register() -> None:
     from webui.cli import messages
     from webui.cli import notify
     from webui.cli import processes
+    from webui.cli import province_split
     from webui.cli import register
     from webui.cli import reports
     from webui.cli import serve
@@ -42,7 +43,7 @@ def _register() -> None:
     from webui.cli import tokens
 
     for module in (db, processes, cases, tasks, messages, time_limits, timers, check, tokens, reports, notify, admin,
-                   register, serve):
+                   register, serve, province_split):
         for command in module.COMMANDS:
             main.add_command(command)
 

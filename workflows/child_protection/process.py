@@ -8,6 +8,7 @@ from engine.process import StatutoryGuard
 from workflows.child_protection.deadlines import DEADLINES
 from workflows.child_protection.deadlines import REQUIRED_TIMERS
 from workflows.child_protection.deadlines import TASK_DEADLINES
+from workflows.child_protection.district_split import SPLITS
 from workflows.child_protection.forms import FORMS
 from workflows.child_protection.intake import PROCESS_ID
 from workflows.child_protection.intake import open_case  # noqa: F401  (re-exported for callers)
@@ -54,4 +55,4 @@ from workflows.child_protection.notify import NOTIFY  # noqa: E402
 
 CONFIG = ProcessConfig(process_id=PROCESS_ID, lane_agencies=LANE_AGENCIES, forms=TASK_FORMS, deadlines=DEADLINES,
                        task_deadlines=TASK_DEADLINES, guards=GUARDS, bpmn_files=BPMN_FILES, notify=NOTIFY,
-                       events=EVENTS)
+                       events=EVENTS, level_splits=SPLITS)
