@@ -9,19 +9,26 @@ import functools
 
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import flash
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_login import login_required
 
 from engine import account_self
 from engine import admin_users
+from engine.errors import Conflict
 from engine.errors import EngineError
+from engine.errors import Forbidden
 from engine.errors import InvalidTaskData
+from engine.errors import NotFound
 from webui.account import tr
+from webui.labels import in_language
 from workflows import registry
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -57,8 +64,31 @@ def errors_of(exc: EngineError) -> dict:
     return exc.fields if isinstance(exc, InvalidTaskData) else {"form": [exc.message]}
 
 
+FIELD_NAMES = {"reason": ("Lý do", "Reason"), "agency": ("Cơ quan", "Agency"), "username": ("Tên đăng nhập", "Username"),
+               "full_name": ("Họ và tên", "Full name"), "file": ("Tệp", "File"), "code": ("Mã", "Code"),
+               "name": ("Tên", "Name"), "type": ("Loại cơ quan", "Agency type"), "role": ("Vai trò", "Role"),
+               "roles": ("Vai trò", "Roles"), "doc": ("Văn bản", "Document"), "commune": ("Xã", "Commune")}
+STATUS_OF = ((NotFound, 404), (Forbidden, 403), (Conflict, 409))
+
+
 def flash_error(exc: EngineError) -> None:
-    flash(" ".join(" ".join(v) for v in errors_of(exc).values()), "warning")
+    """The refusal in the reader's language, each message after the name of its field."""
+    lang = str(get_locale() or "vi")
+    parts = []
+    for field, messages in errors_of(exc).items():
+        text = ", ".join(in_language(m, lang) for m in messages)
+        name = FIELD_NAMES.get(field)
+        parts.append(f"{name[0] if lang == 'vi' else name[1]}: {text}" if name else text)
+    flash("; ".join(parts), "warning")
+
+
+def refused(exc: EngineError, endpoint: str, **values):
+    """A refused change: the page it came from again, the error naming the field, with a 4xx status (422 bad
+    input, 404 unknown, 403 forbidden, 409 conflict) rather than a redirect that would hide it."""
+    flash_error(exc)
+    response = make_response(current_app.view_functions[endpoint](**values))
+    response.status_code = next((code for cls, code in STATUS_OF if isinstance(exc, cls)), 422)
+    return response
 
 
 def setup_url(token: str) -> str:
@@ -114,9 +144,8 @@ def update_user(username: str):
         admin_users.update_user(eng, me(), province(), username, request.form.get("full_name", ""),
                                 request.form.get("agency", ""), request.form.get("reason", ""))
     except EngineError as exc:
-        flash_error(exc)
-    else:
-        flash(tr("Đã lưu.", "Saved."))
+        return refused(exc, "admin.user", username=username)
+    flash(tr("Đã lưu.", "Saved."))
     return redirect(url_for("admin.user", username=username))
 
 
@@ -126,7 +155,7 @@ def deactivate(username: str):
     try:
         counts = admin_users.deactivate_user(_engine(), me(), province(), username, request.form.get("reason", ""))
     except EngineError as exc:
-        flash_error(exc)
+        return refused(exc, "admin.user", username=username)
     else:
         flash(tr(f"Đã khoá tài khoản: {counts['released_tasks']} việc trả về hộp việc của cơ quan, "
                  f"{counts['sessions']} phiên và {counts['tokens']} mã truy cập bị thu hồi.",
@@ -141,8 +170,7 @@ def reactivate(username: str):
     try:
         token = admin_users.reactivate_user(_engine(), me(), province(), username, request.form.get("reason", ""))
     except EngineError as exc:
-        flash_error(exc)
-        return redirect(url_for("admin.user", username=username))
+        return refused(exc, "admin.user", username=username)
     return render_template("admin/link.html", username=username, url=setup_url(token), purpose="reset")
 
 
@@ -152,8 +180,7 @@ def reset_password(username: str):
     try:
         token = admin_users.reset_password(_engine(), me(), province(), username, request.form.get("reason", ""))
     except EngineError as exc:
-        flash_error(exc)
-        return redirect(url_for("admin.user", username=username))
+        return refused(exc, "admin.user", username=username)
     return render_template("admin/link.html", username=username, url=setup_url(token), purpose="reset")
 
 
@@ -163,7 +190,7 @@ def reset_2fa(username: str):
     try:
         admin_users.reset_two_factor(_engine(), me(), province(), username, request.form.get("reason", ""))
     except EngineError as exc:
-        flash_error(exc)
+        return refused(exc, "admin.user", username=username)
     else:
         flash(tr("Đã xoá xác thực hai lớp: người dùng đăng ký lại ở lần đăng nhập sau.",
                  "Two-factor sign-in cleared: the user enrols again at next login."))
@@ -198,8 +225,12 @@ def security():
                                         request.form.get("reason", ""))
         except EngineError as exc:
             flash_error(exc)
-        else:
-            flash(tr("Đã lưu chính sách xác thực hai lớp.", "Two-factor policy saved."))
+            return _security_page(eng), 422
+        flash(tr("Đã lưu chính sách xác thực hai lớp.", "Two-factor policy saved."))
         return redirect(url_for("admin.security"))
+    return _security_page(eng)
+
+
+def _security_page(eng):
     return render_template("admin/security.html", roles=account_self.totp_roles(eng, province()),
                            types=registry.agency_types())

@@ -16,9 +16,9 @@ from engine.errors import EngineError
 from webui.account import tr
 from webui.admin import admin_required
 from webui.admin import errors_of
-from webui.admin import flash_error
 from webui.admin import me
 from webui.admin import province
+from webui.admin import refused
 from workflows import registry
 
 bp = Blueprint("admin_org", __name__, url_prefix="/admin")
@@ -66,9 +66,8 @@ def update_commune(code: str):
             admin_org.rename_commune(eng, me(), province(), code, request.form.get("name", ""),
                                      request.form.get("reason", ""))
     except EngineError as exc:
-        flash_error(exc)
-    else:
-        flash(tr("Đã lưu.", "Saved."))
+        return refused(exc, "admin_org.communes")
+    flash(tr("Đã lưu.", "Saved."))
     return redirect(url_for("admin_org.communes"))
 
 
@@ -120,7 +119,6 @@ def update_agency(code: str):
         admin_org.update_agency(_engine(), me(), province(), code, request.form.get("name") or None, active,
                                 request.form.get("reason", ""))
     except EngineError as exc:
-        flash_error(exc)
-    else:
-        flash(tr("Đã lưu.", "Saved."))
+        return refused(exc, "admin_org.agencies")
+    flash(tr("Đã lưu.", "Saved."))
     return redirect(url_for("admin_org.agencies"))

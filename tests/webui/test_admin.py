@@ -157,9 +157,27 @@ def test_deactivation_locks_out_at_once_and_returns_claims(app_both, engine):
     detail = [d for a, act, d in audit_actions(engine) if act == "admin.user_deactivate"][0]
     assert detail["reason"] == "nghỉ việc từ 01/12" and detail["released_tasks"] == 1 and detail["tokens"] == 1
     refused = post(c, "/admin/users/quantri.tinh/deactivate", page="/admin/users", reason="thử tự khoá")
-    assert refused.status_code == 302                                                # told: not yourself
+    assert refused.status_code == 409                                                # told: not yourself
+    assert "không thể tự khoá" in refused.get_data(as_text=True)
     with engine.db.read() as s:
         assert s.execute(select(User.active).where(User.username == "quantri.tinh")).scalar() is True
+
+
+def test_bad_admin_input_is_a_4xx_naming_the_field(app, sqlite_engine):
+    c = app.test_client()
+    assert login(c, "quantri.tinh").status_code == 302
+    short = post(c, "/admin/users/canbo.x01/deactivate", page="/admin/users", reason="x")
+    assert short.status_code == 422
+    body = short.get_data(as_text=True)
+    assert "Lý do: Ghi rõ lý do" in body and "give the reason" not in body      # one language, the field named
+    assert post(c, "/admin/users/nobody.here/reset-password", page="/admin/users", reason="quên mật khẩu").status_code == 404
+    bad_agency = post(c, "/admin/users/canbo.x01", page="/admin/users", full_name="Lê Hạnh", agency="no-such",
+                      reason="chuyển công tác")
+    assert bad_agency.status_code == 422 and "Cơ quan:" in bad_agency.get_data(as_text=True)
+    english = post(c, "/admin/communes/X01?lang=en", page="/admin/communes", name="", reason="đổi tên xã")
+    assert english.status_code == 422
+    with sqlite_engine.db.read() as s:
+        assert s.execute(select(User.active).where(User.username == "canbo.x01")).scalar() is True
 
 
 def test_reset_password_ends_the_old_one(app, sqlite_engine):
