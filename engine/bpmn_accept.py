@@ -1,5 +1,6 @@
 """What modellers' files carry that BVTE accepts as it is or normalises, instead of refusing (#19 item 2):
-file names as tools export them, bare ISO 8601 timer literals, and ``extensionElements`` of other tools
+file names as tools export them, bare ISO 8601 timer literals, an ``ioSpecification`` without its
+input or output set, and ``extensionElements`` of other tools
 (ignored, each listed in a warning; those that change what a diagram means are named as such).
 
 ``engine.loader`` calls these on every bundle it validates; the warnings travel on ``ParsedBundle.warnings``.
@@ -85,6 +86,31 @@ def normalise_timers(root: etree._Element) -> list[tuple[str, str]]:
                     el.text = f'"{text}"'
                     notes.append((owner, f"hẹn giờ {text} được hiểu là chuỗi ISO 8601 \"{text}\" / timer literal "
                                          f"{text} read as the ISO 8601 string \"{text}\""))
+    return notes
+
+
+def normalise_io_specifications(root: etree._Element) -> list[tuple[str, str]]:
+    """Give each ``ioSpecification`` without an ``inputSet`` or ``outputSet`` an empty one, as the XML schema
+    requires: Camunda Modeler writes a bare ``<bpmn:ioSpecification />`` on a process with data objects, which
+    SpiffWorkflow runs (it reads the sets only for their ``dataInputRefs``/``dataOutputRefs``, so nothing
+    changes in what runs); (element, what was added) for each."""
+    notes = []
+    for spec in root.iter(BPMN + "ioSpecification"):
+        added = []
+        if spec.find(BPMN + "inputSet") is None:
+            before = [c for c in spec if c.tag in {BPMN + t for t in ("documentation", "extensionElements",
+                                                                     "dataInput", "dataOutput")}]
+            spec.insert(spec.index(before[-1]) + 1 if before else 0, etree.Element(BPMN + "inputSet"))
+            added.append("inputSet")
+        if spec.find(BPMN + "outputSet") is None:
+            sets = spec.findall(BPMN + "inputSet")
+            spec.insert(spec.index(sets[-1]) + 1, etree.Element(BPMN + "outputSet"))
+            added.append("outputSet")
+        if added:
+            owner = spec.getparent().get("id") or "ioSpecification"
+            what = ", ".join(added)
+            notes.append((owner, f"ioSpecification thiếu {what}: đã thêm {what} rỗng (không đổi cách chạy) / "
+                                 f"ioSpecification without {what}: an empty {what} added (nothing changes in what runs)"))
     return notes
 
 

@@ -203,7 +203,8 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
         raise InvalidProcess(problems)
     warnings: list[tuple[str, str]] = []
     for name, root in trees.items():
-        if notes := bpmn_accept.normalise_timers(root):   # bare ISO literals quoted: the stored text too
+        notes = bpmn_accept.normalise_timers(root) + bpmn_accept.normalise_io_specifications(root)
+        if notes:   # bare ISO literals quoted, empty io sets added: the stored text too
             texts[name] = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8").decode()
             warnings.extend(notes)
         warnings.extend(bpmn_accept.extension_warnings(root))
@@ -298,7 +299,10 @@ def _static_checks(bundle: ParsedBundle, cfg: ProcessConfig, registry: ProcessRe
                         problems.append((eid, "thiếu biểu mẫu cho nhiệm vụ / no form defined for this user task"))
             for lane in (lane for lane in bundle.lanes if lane.process_id == pid):
                 if registry.lane_agency(cfg, lane.lane_id, lane.name) is None:
-                    problems.append((lane.lane_id, f"làn '{lane.name}' chưa gắn với cơ quan nào / lane is not mapped to an agency"))
+                    problems.append((lane.lane_id, f"làn '{lane.name}' chưa gắn với cơ quan nào: đặt tên làn theo một loại "
+                                     f"cơ quan (vd. 'Công an xã') hoặc khai báo làn trong gói quy trình / lane is not "
+                                     f"mapped to an agency: name the lane after an agency type (e.g. 'Commune police') "
+                                     f"or map it in the process package"))
 
     languages = {el.getparent().get("id"): bpmn_accept.script_format_hint(el) for tag in ("script", "conditionExpression")
                  for _pid, el in bundle.elements(tag)}

@@ -90,3 +90,24 @@ def test_a_process_not_marked_executable_says_how_to_fix_it(sqlite_engine):
     with pytest.raises(InvalidProcess) as refused:
         sqlite_engine.validate({"p.bpmn": xml.encode()})
     assert "tick 'Executable'" in refused.value.problems[0][1]
+
+
+def test_a_bare_io_specification_gets_its_empty_sets(sqlite_engine):
+    # Camunda Modeler 5 writes <bpmn:ioSpecification /> on a process with data objects; the schema wants the sets
+    xml = (HEAD + '<bpmn:process id="bare_io" isExecutable="true"><bpmn:ioSpecification />'
+           '<bpmn:startEvent id="s"/><bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="e"/>'
+           '</bpmn:process></bpmn:definitions>')
+    bundle = sqlite_engine.validate({"bare_io.bpmn": xml.encode()})
+    assert "<bpmn:inputSet/><bpmn:outputSet/></bpmn:ioSpecification>" in bundle.files["bare_io.bpmn"]
+    assert any(element == "bare_io" and "inputSet, outputSet" in text for element, text in bundle.warnings)
+
+
+def test_an_unmapped_lane_says_how_to_map_it(sqlite_engine):
+    xml = (HEAD + '<bpmn:process id="lanes_ab" isExecutable="true"><bpmn:laneSet id="ls"><bpmn:lane id="lane_a" '
+           'name="A"><bpmn:flowNodeRef>t</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet><bpmn:startEvent id="s"/>'
+           '<bpmn:userTask id="t"/><bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t"/>'
+           '<bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e"/></bpmn:process></bpmn:definitions>')
+    with pytest.raises(InvalidProcess) as exc:
+        sqlite_engine.validate({"lanes_ab.bpmn": xml.encode()})
+    assert any(where == "lane_a" and "name the lane after an agency type" in what and "Công an xã" in what
+               for where, what in exc.value.problems)
