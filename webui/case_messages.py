@@ -28,6 +28,8 @@ from engine.errors import InvalidTaskData
 from engine.errors import NotFound
 from engine.notify import case_messages as notes
 from webui.access import COMMUNE_FULL_ROLES
+from webui.access import form_to_data
+from webui.access import procedure_of
 from webui.cases import _case_in_scope
 from webui.cases import _engine
 from webui.cases import bp
@@ -59,9 +61,18 @@ def _notes(case, scope: str | None) -> dict:
     return {"rows": rows, "recipients": recipients, "kinds": kinds}
 
 
+def _event_form(case, awaited):
+    """The payload form of an awaited message or signal (e.g. «Nguy cơ mới»: its kind, among them the parents'
+    refusal of the plan, NĐ 56/2017 Điều 32), or None: the card then offers a note only."""
+    proc = procedure_of(_engine(), case) if case is not None else None
+    rule = proc.config.events.get((awaited.kind, awaited.name)) if proc is not None else None
+    form = getattr(rule.form, "form", None) if rule is not None else None
+    return form if getattr(form, "fields", None) else None
+
+
 @bp.app_context_processor
 def _messages_context():
-    return {"case_awaited": _awaited, "case_notes": _notes}
+    return {"case_awaited": _awaited, "case_notes": _notes, "case_event_form": _event_form}
 
 
 @bp.post("/cases/<case_id>/notes")
@@ -96,13 +107,23 @@ def send_event(case_id: str, kind: str, name: str):
     case, _scope = _case_in_scope(case_id)
     lang = str(get_locale() or "vi")
     note = (request.form.get("note") or "").strip()[:MAX_NOTE]
+    payload: dict = {"note": note} if note else {}
+    form = _event_form(case, messages.Awaited(kind, name, "", "", True))
+    fields = form.fields if form is not None and any(f.name in request.form for f in form.fields) else None
+    if fields is not None:   # the card showed the payload's own form: its fields, checked by the process's rule
+        payload = form_to_data(request.form, fields)
     try:
-        messages.deliver(engine, case.id, kind, messages.check_name(name), {"note": note} if note else {},
-                         current_user.actor)
+        messages.deliver(engine, case.id, kind, messages.check_name(name), payload, current_user.actor)
         flash(_("Đã gửi; hồ sơ tiếp tục theo quy trình."), "success")
     except Forbidden:
         abort(403)
     except InvalidTaskData as exc:
+        if fields is not None:   # 422 naming each field, in the user's language
+            labels = {f.name: f.label(lang) for f in fields}
+            message = "; ".join(f"{labels.get(f, f)} ({f}): " + ", ".join(in_language(m, lang) for m in ms)
+                                for f, ms in exc.fields.items())
+            return render_template("error.html", code=422, message=message,
+                                   back=url_for("cases.show", case_id=case.id, _anchor="awaited")), 422
         flash("; ".join(in_language(m, lang) for ms in exc.fields.values() for m in ms), "warning")
     except (Conflict, NotFound) as exc:
         flash(in_language(exc.message, lang), "warning")
