@@ -8,6 +8,7 @@ import datetime as dt
 from flask_babel import get_locale
 from flask_babel import gettext
 
+from webui.citations import cite
 from webui.labels import day
 from webui.labels import display
 from webui.labels import in_language
@@ -64,6 +65,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["day"] = day
     app.jinja_env.filters["initials"] = initials
     app.jinja_env.filters["tr"] = translated
+    app.jinja_env.filters["cite"] = lambda text: cite(text, _lang())
     app.jinja_env.filters["in_lang"] = lambda msg: in_language(str(msg), _lang())
     app.jinja_env.globals["countdown"] = countdown
     app.jinja_env.globals["local_input"] = local_input

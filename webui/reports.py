@@ -74,7 +74,7 @@ def index():
                         detail={"procedure": proc.code, "start": start.isoformat(), "end": end.isoformat(),
                                 "commune": commune})
     return render_template(ind.template, rep=rep, errors=errors, start=start, end=end, commune=commune or "",
-                           labels=ind.labels(), procedure=proc, procedures=procs), (422 if errors else 200)
+                           labels=ind.labels(lang_of()), procedure=proc, procedures=procs), (422 if errors else 200)
 
 
 @bp.get("/reports.xlsx")
@@ -127,8 +127,9 @@ def submissions():
     names = getattr(proc.indicators, "figure_names", lambda lang: {})(lang_of())
     auditlog.record(engine, current_user.username, "report.submissions_view",
                     detail={"procedure": proc.code, "period": per.code})
-    choices = [p for y in (per.end.year - 1, per.end.year, per.end.year + 1) for p in periods.periods(y)]
-    return render_template("reports/submissions.html", procedure=proc, procedures=procs, period=per,
+    choices = [p for y in (per.end.year - 1, per.end.year, per.end.year + 1) for p in periods.periods(y, lang_of())]
+    shown = next((p.label for p in choices if p.code == per.code), per.label)   # in the reader's language
+    return render_template("reports/submissions.html", procedure=proc, procedures=procs, period=per, period_label=shown,
                            periods=choices, rows=rows, total=subs.aggregate(rows), names=names,
                            commune_view=current_user.role in COMMUNE_ROLES)
 

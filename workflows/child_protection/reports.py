@@ -103,6 +103,7 @@ def _compliance(inp: ind.Inputs) -> list[dict]:
         on_time = sum(1 for st in relevant if st.on_time)
         hours = [(st.completed_at - st.opened_at).total_seconds() / 3600 for st in relevant]
         rows.append({"rule": name, "label": rule.label_vi, "limit": rule.describe_vi(), "steps": len(relevant),
+                     "label_en": rule.label_en or rule.label_vi, "limit_en": _describe_en(rule),
                      "open_overdue": len(late_open), "on_time": on_time,
                      "share": on_time / (len(relevant) + len(late_open)),
                      "median_hours": statistics.median(hours) if hours else None})
@@ -147,6 +148,16 @@ def build_report(engine: Engine, province: str, start: dt.date, end: dt.date, co
     return rep
 
 
+AGE_EN = {"under_6": "Under 6", "6_11": "6 to 11", "12_15": "12 to 15", "16_17": "16 to 17"}
+
+
+def _describe_en(rule) -> str:
+    """A time limit's length in English ("5 working days"), for the English page."""
+    if rule.unit == "instant":
+        return "at the time fixed"
+    return f"{rule.amount} " + {"hours": "hours", "days": "days", "working_days": "working days"}[rule.unit]
+
+
 def labels(lang: str = "vi") -> dict[str, dict[str, str]]:
     pick = 1 if lang == "vi" else 2
 
@@ -154,8 +165,8 @@ def labels(lang: str = "vi") -> dict[str, dict[str, str]]:
         return {r[0]: r[pick] for r in rows}
 
     return {"abuse": table(ABUSE_FORMS), "sex": table(SEXES), "category": table(CATEGORIES),
-            "age": {c: label for c, label, *_ in AGE_GROUPS} | {"unknown": "Không rõ tuổi" if lang == "vi"
-                                                               else "Age unknown"},
+            "age": {c: label if lang == "vi" else AGE_EN.get(c, label) for c, label, *_ in AGE_GROUPS}
+            | {"unknown": "Không rõ tuổi" if lang == "vi" else "Age unknown"},
             "setting": table(SETTINGS), "group": {c: f"{c}) {t}" for c, t in table(SPECIAL_GROUPS).items()},
             "support": table(SUPPORT_WAYS), "handling": table(PERPETRATOR_HANDLING), "sanction": table(SANCTIONS)}
 
