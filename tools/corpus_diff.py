@@ -118,8 +118,8 @@ def stock_run(files: dict[str, bytes]) -> tuple[str, str]:
                          else [definition])
                 for part in parts:
                     if isinstance(part, (MessageEventDefinition, SignalEventDefinition)) and \
-                            (task.id, part.name) not in sent:
-                        sent.add((task.id, part.name))
+                            (task.task_spec.name, part.name) not in sent:
+                        sent.add((task.task_spec.name, part.name))
                         try:
                             wf.send_event(BpmnEvent(part, payload={}))
                             moved = True

@@ -111,3 +111,17 @@ def test_an_unmapped_lane_says_how_to_map_it(sqlite_engine):
         sqlite_engine.validate({"lanes_ab.bpmn": xml.encode()})
     assert any(where == "lane_a" and "name the lane after an agency type" in what and "Công an xã" in what
                for where, what in exc.value.problems)
+
+
+@pytest.mark.parametrize("loop,says", [
+    ("<bpmn:standardLoopCharacteristics/>", "set a loopCondition (a Python expression) or a loopMaximum"),
+    ("<bpmn:multiInstanceLoopCharacteristics/>", "neither how many times (loopCardinality) nor over which list")])
+def test_a_loop_without_its_bound_is_refused_in_both_languages(sqlite_engine, loop, says):
+    xml = (HEAD + '<bpmn:process id="loops" isExecutable="true"><bpmn:startEvent id="s"/>'
+           f'<bpmn:userTask id="again">{loop}</bpmn:userTask><bpmn:endEvent id="e"/>'
+           '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="again"/>'
+           '<bpmn:sequenceFlow id="f2" sourceRef="again" targetRef="e"/></bpmn:process></bpmn:definitions>')
+    with pytest.raises(InvalidProcess) as exc:
+        sqlite_engine.validate({"loops.bpmn": xml.encode()})
+    assert any(where == "again" and says in what and " / " in what for where, what in exc.value.problems), \
+        exc.value.problems
