@@ -156,6 +156,9 @@ def match(case_id: str):
         except Conflict as exc:
             flash(str(exc), "warning")
             return redirect(url_for("register.match", case_id=case.id)), 303
+        from webui.register_edit import person_hook
+
+        person_hook(register, engine, person_id)
         flash(_("Đã tạo hồ sơ trẻ mới trong sổ.") if choice == "new" else
               _("Đã gắn báo cáo %(ref)s với hồ sơ trẻ trong sổ.", ref=case.reference), "success")
         return redirect(url_for("register.show", person_id=person_id)), 303

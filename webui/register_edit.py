@@ -143,11 +143,31 @@ def add_period(person_id: str, kind: str):
         clean = form.validate(form_to_data(request.form, form.fields))
         end = dt.date.fromisoformat(clean["end_date"]) if clean.get("end_date") else None
         with engine.db.write() as s:
-            records.add_period(s, engine.now(), current_user.username, person.id, kind, clean["code"],
-                               dt.date.fromisoformat(clean["start_date"]), end, clean["basis"])
+            period_id = records.add_period(s, engine.now(), current_user.username, person.id, kind, clean["code"],
+                                           dt.date.fromisoformat(clean["start_date"]), end, clean["basis"]).id
     except (InvalidTaskData, Conflict) as exc:
         return _failed(person.id, exc)
+    _period_hook(register, "on_period_added", engine, period_id)
     return _back(person.id, f"#{kind}")
+
+
+def person_hook(register, engine, person_id: str) -> None:
+    """The procedure's reaction to a report matched to a record (``on_person_decided``), as ``_period_hook``."""
+    _period_hook(register, "on_person_decided", engine, person_id)
+
+
+def _period_hook(register, name: str, engine, period_id) -> None:
+    """The procedure's reaction to a period added or ended (e.g. its periodic follow-up starts or stops); the
+    period is already written, and the timer worker's sweep retries what fails here."""
+    hook = getattr(register, name, None)
+    if hook is None:
+        return
+    try:
+        hook(engine, period_id)
+    except Exception:   # noqa: BLE001 - the sweep catches up; the officer's write stands
+        import logging
+
+        logging.getLogger(__name__).exception("register %s for period %s", name, period_id)
 
 
 @bp.post("/register/<person_id>/periods/<int:period_id>/end")
@@ -166,6 +186,8 @@ def end_period(person_id: str, period_id: int):
         abort(404)
     except Conflict as exc:
         return _failed(person.id, exc)
+    if end <= engine.now().date():
+        _period_hook(rs.main_register(), "on_period_ended", engine, period_id)
     return _back(person.id)
 
 

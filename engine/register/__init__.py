@@ -21,6 +21,7 @@ each audited), ``queries`` (reads, ``Scope``), ``search`` (the scoped, typo-tole
 
 from __future__ import annotations
 
+from engine.register import intervals  # noqa: F401  (review intervals per group join the metadata; 0026)
 from engine.register.models import Person
 from engine.register.models import PersonCase
 from engine.register.models import PersonConsent

@@ -1,4 +1,5 @@
-"""``bvte register``: the register's retention period, anonymising closed records, exporting one record.
+"""``bvte register``: the register's retention period, anonymising closed records, exporting one record, the
+periodic follow-ups of children in special circumstances (``followups start``, ``followups interval``).
 
 Every command is audited: ``register.retention_set``, ``register.anonymise`` (one event per record) or
 ``register.anonymise_dry_run``, ``register.export``.
@@ -79,6 +80,47 @@ def register_export(person_id, requester, basis, out):
         click.echo(f"written to {out}")
     else:
         click.echo(body)
+
+
+@register.group("followups")
+def register_followups():
+    """The periodic follow-up of children in special circumstances (one case per group membership)."""
+
+
+def _followups():
+    from webui.register_scope import main_register
+
+    hook = getattr(main_register(), "followups", None)
+    if hook is None:
+        fail("the installed register keeps no periodic follow-up")
+    return hook()
+
+
+@register_followups.command("start")
+@click.option("--province", required=True)
+@friendly
+def followups_start(province):
+    """Start the follow-up of every running group membership of the province that has none (idempotent)."""
+    started = _followups().ensure_followups(engine(), province)
+    click.echo(f"{province}: {started} follow-up(s) started")
+
+
+@register_followups.command("interval")
+@click.option("--province", required=True)
+@click.option("--group", "group", help="the group's code (Luật Trẻ em Điều 10.1: a, b, c, d, dd, e ... o)")
+@click.option("--months", type=int, help="set it (omit to show every group)")
+@friendly
+def followups_interval(province, group, months):
+    """Show or set the months between two periodic reviews of a child in a group."""
+    fu = _followups()
+    eng = engine()
+    if months is not None:
+        if not group:
+            fail("--months needs --group")
+        fu.set_months(eng, cli_actor().username, province, group, months)
+    for code, n in fu.months_for(eng, province).items():
+        if not group or code == group:
+            click.echo(f"{province} {code}: every {n} month(s)")
 
 
 COMMANDS = [register]

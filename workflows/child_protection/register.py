@@ -273,5 +273,29 @@ class ChildRegister:
                 return vi if lang == "vi" else en
         return code
 
+    def on_period_added(self, engine, period_id: int) -> None:
+        """A group joined: its periodic follow-up starts (``workflows.child_followup``, issue #21.3)."""
+        from workflows.child_followup.followups import start_for_period
+
+        start_for_period(engine, period_id)
+
+    def followups(self):
+        """The periodic follow-up of the 14 groups (``workflows.child_followup.followups``), for the CLI."""
+        from workflows.child_followup import followups
+
+        return followups
+
+    def on_person_decided(self, engine, person_id: str) -> None:
+        """A report was matched to a record (its group may have joined it): missing follow-ups start."""
+        from workflows.child_followup.followups import start_for_person
+
+        start_for_person(engine, person_id)
+
+    def on_period_ended(self, engine, period_id: int) -> None:
+        """A group left: its periodic follow-up stops."""
+        from workflows.child_followup.followups import end_for_period
+
+        end_for_period(engine, period_id)
+
     def relationship_label(self, code: str, lang: str = "vi") -> str:
         return next(((vi if lang == "vi" else en) for v, vi, en in RELATIONSHIPS if v == code), code)
