@@ -9,6 +9,7 @@ upgrade has one module to check (besides ``engine.serializer``, which saves and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from engine import serializer
 from engine.clock import Clock
 from engine.clock import using_clock
 from engine.errors import EngineError
+from engine.errors import InvalidTaskData
 from engine.errors import WorkflowFailure
 
 UTC = dt.timezone.utc
@@ -210,6 +212,20 @@ def _catching(wf: BpmnWorkflow, kind: str, name: str):
             yield start.event_definition
 
 
+def _correlations(wf: BpmnWorkflow, definition: MessageEventDefinition, name: str, payload: dict) -> dict:
+    """The message's correlation values computed from ``payload`` by its retrieval expressions; a payload
+    without a name an expression reads is ``InvalidTaskData`` naming it (the sender's mistake, a 422)."""
+    try:
+        return definition.calculate_correlations(wf.script_engine, definition.correlation_properties, payload)
+    except Exception as exc:
+        missing = getattr(exc, "name", None) or next(
+            (m for m in re.findall(r"name '([^']+)' is not defined", str(exc))), None)
+        if missing:
+            raise InvalidTaskData({missing: [f"thông điệp {name} cần trường này cho khoá liên kết / message {name} "
+                                             f"needs this field for its correlation key"]}) from None
+        raise WorkflowFailure(f"sự kiện {name}: {describe(exc)}") from None
+
+
 def send_event(wf: BpmnWorkflow, kind: str, name: str, payload: dict, clock: Clock) -> bool:
     """Hand the case a message or signal, built on the waiting element's own definition (so SpiffWorkflow's
     correlation check, computed from ``payload``, decides whether it is this case's); False when nothing
@@ -217,8 +233,7 @@ def send_event(wf: BpmnWorkflow, kind: str, name: str, payload: dict, clock: Clo
     for definition in _catching(wf, kind, name):
         correlations = {}
         if isinstance(definition, MessageEventDefinition) and definition.correlation_properties:
-            correlations = definition.calculate_correlations(wf.script_engine, definition.correlation_properties,
-                                                             payload)
+            correlations = _correlations(wf, definition, name, payload)
         try:
             with using_clock(clock):
                 wf.send_event(BpmnEvent(definition, payload=dict(payload), correlations=correlations))

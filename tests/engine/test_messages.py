@@ -130,3 +130,29 @@ def test_a_thrown_message_starts_a_case_whose_reply_comes_back(sqlite_engine):
     engine.complete_task(open_task(engine, mine.id, "handle").id, {}, officer)   # throws "reply"
     assert [t.task_name for t in engine.open_tasks(asking.id)] == ["read_reply"]  # back to its own asker
     assert engine.open_tasks(other.id) == []
+
+
+CORRELATED = {"corr_reply.bpmn": (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'id="d_corr" targetNamespace="http://bvte.example/test">'
+    '<bpmn:collaboration id="c"><bpmn:participant id="p" processRef="corr_reply"/><bpmn:correlationKey id="k" '
+    'name="reply_key"><bpmn:correlationPropertyRef>ref_prop</bpmn:correlationPropertyRef></bpmn:correlationKey>'
+    '</bpmn:collaboration><bpmn:correlationProperty id="ref_prop" name="ref_prop">'
+    '<bpmn:correlationPropertyRetrievalExpression messageRef="m_reply"><bpmn:formalExpression>ref'
+    '</bpmn:formalExpression></bpmn:correlationPropertyRetrievalExpression></bpmn:correlationProperty>'
+    '<bpmn:message id="m_reply" name="reply"/>'
+    '<bpmn:process id="corr_reply" isExecutable="true"><bpmn:startEvent id="start"/>'
+    '<bpmn:intermediateCatchEvent id="wait_reply"><bpmn:messageEventDefinition messageRef="m_reply"/>'
+    '</bpmn:intermediateCatchEvent><bpmn:endEvent id="end"/>'
+    '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait_reply"/>'
+    '<bpmn:sequenceFlow id="f2" sourceRef="wait_reply" targetRef="end"/></bpmn:process></bpmn:definitions>').encode()}
+
+
+def test_a_message_without_its_correlation_field_is_refused_naming_it(sqlite_engine):
+    # found by tools/corpus_diff.py on SpiffWorkflow's waiting_event.bpmn: the raw NameError escaped (a 500)
+    case = _start(sqlite_engine, CORRELATED, "corr_reply")
+    officer = actor_for(sqlite_engine, "canbo.x01")
+    with pytest.raises(InvalidTaskData) as exc:
+        messages.deliver(sqlite_engine, case.id, "message", "reply", {}, officer)
+    assert list(exc.value.fields) == ["ref"] and "correlation key" in exc.value.fields["ref"][0]
+    assert sqlite_engine.get_case(case.id).status == "open"
