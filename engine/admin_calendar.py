@@ -1,55 +1,94 @@
-"""The working-day calendar as an administrator sees it: a year's public holidays and declared days off or
-swapped working days with the document that decided them, which running deadlines span a day (a preview:
-a task's limit is computed when the task opens, so a change applies to tasks opened after it), and the
-history of changes (from the audit log). Report schedules of a province (read). No Flask here."""
+"""The working-day calendar as a province's administrator sees it (#20.5, #16.6): a year's days off and swapped
+working days, each with the document that decided it (number, date) and whether it is national — Bộ luật Lao
+động 2019 Điều 112 and the official decisions shipped as data (migration 0017), or an install-wide declaration —
+or the province's own; the history of changes (from the audit log: who, when, what, why). The preview and
+the write of a province's day are ``engine.calendar_moves``. Report schedules of a province (read). No Flask."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from engine.models import AuditEvent
 from engine.models import CalendarDay
-from engine.models import OpenTask
+from engine.models import ProvinceCalendarDay
 from engine.models import ReportSchedule
+from engine.workdays import WorkCalendar
 from engine.workdays import _vn_holidays
+from engine.workdays import _without_legal_basis
+
+OFFICIAL = "lịch chính thức (migration 0017)"    # the national rows migration 0017 writes
+LABOUR_CODE = "Bộ luật Lao động số 45/2019/QH14, Điều 112"
+_NOTE = re.compile(r"^(?P<doc>.+?) ngày (?P<date>\d{4}-\d{2}-\d{2}): ?(?P<note>.*)$", re.S)
+PROVINCE_ACTIONS = ("calendar.province.set", "calendar.province.clear")
+NATIONAL_ACTIONS = ("calendar.set", "calendar.clear")
 
 
-def year_days(engine, year: int) -> list[dict]:
-    """The public holidays and the declared overrides of ``year``, by day."""
+def _national(row: CalendarDay) -> dict:
+    m = _NOTE.match(row.note or "")
+    return {"source": "official" if row.changed_by == OFFICIAL else "national", "working": row.working,
+            "document": m.group("doc") if m else "", "document_date": _date(m.group("date")) if m else None,
+            "note": m.group("note") if m else row.note, "reason": "", "changed_by": row.changed_by}
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def year_days(engine, year: int, province: str | None = None) -> list[dict]:
+    """The days of ``year`` that are not as the week has them, and every declared day, in the province's
+    calendar: ``working`` (as deadlines count it), ``source`` (``law``: a public holiday of the Labour Code;
+    ``official``: a national decision shipped as data; ``national``: an install-wide declaration;
+    ``province``: the province's own), the document (number, date), the note, the reason, and ``national``:
+    what the country's calendar says of a day the province declared itself."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     with engine.db.read() as s:
-        overrides = {r.day: r for r in s.execute(select(CalendarDay).where(
-            CalendarDay.day >= dt.date(year, 1, 1), CalendarDay.day <= dt.date(year, 12, 31))).scalars()}
-    public = {d: name for d, name in _vn_holidays().items() if d.year == year}
+        national = {r.day: r for r in s.execute(select(CalendarDay).where(
+            CalendarDay.day >= first, CalendarDay.day <= last)).scalars()}
+        own = {} if not province else {r.day: r for r in s.execute(select(ProvinceCalendarDay).where(
+            ProvinceCalendarDay.province_code == province, ProvinceCalendarDay.day >= first,
+            ProvinceCalendarDay.day <= last)).scalars()}
+    public = {d: name for d, name in _vn_holidays().items() if d.year == year and not _without_legal_basis(name)}
+    country = WorkCalendar({d: r.working for d, r in national.items()})
     days = []
-    for day in sorted(set(public) | set(overrides)):
-        o = overrides.get(day)
-        days.append({"day": day, "holiday": public.get(day), "working": None if o is None else o.working,
-                     "note": o.note if o else "", "changed_by": o.changed_by if o else None})
+    for day in sorted(set(public) | set(national) | set(own)):
+        if day in national:
+            entry = _national(national[day])
+        else:
+            entry = {"source": "law", "working": country.is_working_day(day), "document": LABOUR_CODE,
+                     "document_date": dt.date(2019, 11, 20), "note": public.get(day, ""), "reason": "",
+                     "changed_by": None}
+        entry.update(day=day, holiday=public.get(day), national=None)
+        if day in own:
+            r = own[day]
+            entry = {**entry, "national": {"working": entry["working"], "source": entry["source"]},
+                     "source": "province", "working": r.working, "document": r.document,
+                     "document_date": r.document_date, "note": r.note, "reason": r.reason,
+                     "changed_by": r.changed_by}
+        if entry["working"] == (day.weekday() < 5) and entry["source"] == "law":
+            continue   # a holiday the package lists on a day that is off anyway, without a declaration
+        days.append(entry)
     return days
 
 
-def deadlines_spanning(engine, day: dt.date, province: str | None = None) -> int:
-    """How many open tasks have a limit running across ``day`` (opened before it, due after it)."""
-    start = dt.datetime.combine(day, dt.time(0), tzinfo=dt.timezone(dt.timedelta(hours=7)))
+def history(engine, province: str | None = None, limit: int = 100) -> list[dict]:
+    """The latest calendar changes, the province's own and the national ones: when, who, what, why."""
     with engine.db.read() as s:
-        q = select(func.count()).select_from(OpenTask).where(OpenTask.due_at.is_not(None),
-                                                             OpenTask.due_at >= start, OpenTask.created_at < start)
-        if province is not None:
-            from engine.models import Agency
-
-            q = q.join(Agency, Agency.id == OpenTask.agency_id).where(Agency.province_code == province)
-        return s.execute(q).scalar_one()
-
-
-def history(engine, limit: int = 50) -> list[dict]:
-    """The latest calendar changes: when, who, what."""
-    with engine.db.read() as s:
-        rows = s.execute(select(AuditEvent).where(AuditEvent.action.in_(("calendar.set", "calendar.clear")))
-                         .order_by(AuditEvent.id.desc()).limit(limit)).scalars()
-        return [{"at": e.at, "actor": e.actor, "action": e.action, "detail": e.detail} for e in rows]
+        q = select(AuditEvent).where(or_(AuditEvent.action.in_(NATIONAL_ACTIONS),
+                                         AuditEvent.action.in_(PROVINCE_ACTIONS) & (AuditEvent.chain == (province or ""))))
+        rows = s.execute(q.order_by(AuditEvent.id.desc()).limit(limit)).scalars()
+        return [{"at": e.at, "actor": e.actor, "action": e.action, "province": e.action in PROVINCE_ACTIONS,
+                 "day": _date(str((e.detail or {}).get("day", ""))), "working": (e.detail or {}).get("working"),
+                 "document": (e.detail or {}).get("document") or (e.detail or {}).get("note", ""),
+                 "document_date": _date(str((e.detail or {}).get("document_date") or "")),
+                 "reason": (e.detail or {}).get("reason", ""), "moved": (e.detail or {}).get("moved")}
+                for e in rows]
 
 
 def schedules(engine, province: str) -> list[dict]:

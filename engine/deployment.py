@@ -145,7 +145,9 @@ class Deployment:
                 start = context.get(rule.start_field)
                 if not start:
                     raise ValueError(f"deadline {rule_name}: start field {rule.start_field!r} is not set")
-                return rule.due(parse_instant(start), calendars.current()).isoformat()   # loaded before the step
+                # loaded before the step; the calendar of the province of the case's commune (#20.5)
+                calendar = calendars.current(context.get(cfg.commune_field))
+                return rule.due(parse_instant(start), calendar).isoformat()
             return due
         return make_script_engine(helpers={"now_iso": lambda: ctx.now().isoformat()},
                                   context_helpers={"due": due_factory})

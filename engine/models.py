@@ -260,6 +260,23 @@ class CalendarDay(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(TZ)
 
 
+class ProvinceCalendarDay(Base):
+    """A province's own declaration of one day (off, or a working day), with the document that decided it and
+    the reason it was entered; it overrides the national calendar (``CalendarDay``) for that province only
+    (#20.5: a province's override moves none of another province's deadlines)."""
+
+    __tablename__ = "province_calendar_days"
+    province_code: Mapped[str] = mapped_column(ForeignKey("provinces.code"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    document: Mapped[str] = mapped_column(String(120))
+    document_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(String(300))
+    changed_by: Mapped[str] = mapped_column(String(80))
+    changed_at: Mapped[dt.datetime] = mapped_column(TZ)
+
+
 class ApiToken(Base):
     """A bearer token for a system (e.g. the hotline switchboard). Only its SHA-256 is stored."""
 

@@ -107,12 +107,13 @@ class Engine:
     def now(self) -> dt.datetime:
         return self.ctx.clock.now()
 
-    def calendar(self, session: Session | None = None) -> WorkCalendar:
-        return self.calendars.calendar(session)
+    def calendar(self, session: Session | None = None, province: str | None = None) -> WorkCalendar:
+        """The calendar of ``province`` (None: the national one), read now."""
+        return self.calendars.calendar(session, province)
 
-    def work_calendar(self) -> WorkCalendar:
+    def work_calendar(self, province: str | None = None) -> WorkCalendar:
         """The calendar deadlines are computed on (cached; ``engine.calendars``)."""
-        return self.calendars.work_calendar()
+        return self.calendars.work_calendar(province)
 
     def set_calendar_day(self, day: dt.date, working: bool, note: str, actor: Actor) -> None:
         self.calendars.set_calendar_day(day, working, note, actor)

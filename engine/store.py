@@ -251,7 +251,7 @@ class Store:
                              "title": task.task_spec.bpmn_name or task.task_spec.name, "lane": task.task_spec.lane,
                              "agency_type": agency_type,
                              "agency_id": router.agency_for(s, agency_type, commune, task.task_spec.name),
-                             "commune_code": commune, "due_at": self.task_due(cfg, rule_name, task.data),
+                             "commune_code": commune, "due_at": self.task_due(cfg, rule_name, task.data, commune),
                              "deadline_rule": rule_name, "claimed_by": None, "claimed_at": None,
                              "escalated_at": None, "created_at": now})
         timers = {str(t.id): {"id": str(t.id), "case_id": case.id, "event_name": t.task_spec.name,
@@ -279,15 +279,17 @@ class Store:
                     timers=[row for tid, row in timers.items() if tid not in unchanged], all_timers=list(timers.values()),
                     stalled=stalled, waits=case_waits.changes(before.waits, case_waits.of_state(wf)))
 
-    def task_due(self, cfg: ProcessConfig, rule_name: str | None, data: dict) -> dt.datetime | None:
-        """The due instant of a new task under its deadline rule (None without a rule or a start)."""
+    def task_due(self, cfg: ProcessConfig, rule_name: str | None, data: dict,
+                 commune: str | None = None) -> dt.datetime | None:
+        """The due instant of a new task under its deadline rule (None without a rule or a start), on the
+        calendar of the province of the task's commune."""
         if not rule_name:
             return None
         rule = cfg.deadlines[rule_name]
         start = data.get(rule.start_field)
         if not start:
             return None
-        return rule.due(parse_instant(start), self.calendars.work_calendar())
+        return rule.due(parse_instant(start), self.calendars.current(commune))
 
 
 def with_state_hash(events: list[audit.Event], plan: Plan, now: dt.datetime) -> list[audit.Event]:

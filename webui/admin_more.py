@@ -1,6 +1,7 @@
-"""Administration pages for the calendar (days off and swapped working days with the deciding document, a
-preview, the history), the report schedules, and the API tokens (scope and expiry) of a province's users.
-No SQL here: ``engine.admin_calendar``, ``engine.calendars`` (through the engine), ``engine.accounts``."""
+"""Administration pages for the calendar (#20.5: this year's and next year's days off and swapped working days
+with the deciding document, national and the province's own; a preview of the running deadlines a change
+moves, then the confirmed change; the history), the report schedules, and the API tokens (scope and expiry) of
+a province's users. No SQL here: ``engine.admin_calendar``, ``engine.calendar_moves``, ``engine.accounts``."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_login import current_user
 
 from engine import accounts
 from engine import admin_calendar
 from engine import admin_users
+from engine import calendar_moves
 from engine.errors import EngineError
 from engine.errors import InvalidTaskData
+from engine.workdays import VN_TZ
 from webui.account import tr
 from webui.admin import admin_required
+from webui.admin import errors_of
 from webui.admin import flash_error
 from webui.admin import me
 from webui.admin import province
@@ -34,48 +37,84 @@ def _engine():
     return get_engine()
 
 
-def _year() -> int:
-    return _engine().now().year
+def _years() -> tuple[int, int]:
+    """This year and the next, by the engine's clock in Vietnam."""
+    year = _engine().now().astimezone(VN_TZ).year
+    return year, year + 1
+
+
+KINDS = {"off": False, "working": True, "clear": None}
+
+
+def _change(form) -> calendar_moves.Change:
+    """The province's change as the form gives it; ``InvalidTaskData`` naming every field that is wrong."""
+    errors: dict[str, list[str]] = {}
+    day = doc_date = None
+    try:
+        day = dt.date.fromisoformat(form.get("day", ""))
+    except ValueError:
+        errors["day"] = [tr("Ngày không hợp lệ (yyyy-mm-dd).", "Not a date (yyyy-mm-dd).")]
+    kind = form.get("kind", "")
+    if kind not in KINDS:
+        errors["kind"] = [tr("Chọn ngày nghỉ, ngày làm việc hoặc xoá khai báo.",
+                             "Choose a day off, a working day or removing the declaration.")]
+    if form.get("doc_date"):
+        try:
+            doc_date = dt.date.fromisoformat(form["doc_date"])
+        except ValueError:
+            errors["doc_date"] = [tr("Ngày văn bản không hợp lệ.", "The document's date is not a date.")]
+    change = calendar_moves.Change(province(), day or dt.date.min, KINDS.get(kind), form.get("doc_number", "")[:120],
+                                   doc_date, form.get("note", "")[:300], form.get("reason", "")[:300])
+    try:
+        calendar_moves.check(change)
+    except InvalidTaskData as exc:
+        errors = {**exc.fields, **errors}
+    if errors:
+        raise InvalidTaskData(errors)
+    return change
+
+
+def _page(errors: dict | None = None, status: int = 200):
+    eng = _engine()
+    return render_template("admin/calendar.html", years={y: admin_calendar.year_days(eng, y, province())
+                                                         for y in _years()},
+                           history=admin_calendar.history(eng, province()), errors=errors or {},
+                           form=request.form if errors else {}, kinds=KINDS), status
 
 
 @bp.get("/calendar")
 @admin_required
 def calendar():
-    eng = _engine()
-    year = _year()
-    preview = None
-    if request.args.get("day"):
-        try:
-            day = dt.date.fromisoformat(request.args["day"])
-            preview = {"day": day, "count": admin_calendar.deadlines_spanning(eng, day, province())}
-        except ValueError:
-            flash(tr("Ngày không hợp lệ.", "Not a date."), "warning")
-    return render_template("admin/calendar.html", years={y: admin_calendar.year_days(eng, y) for y in (year, year + 1)},
-                           history=admin_calendar.history(eng), preview=preview)
+    return _page()
+
+
+@bp.post("/calendar/preview")
+@admin_required
+def calendar_preview():
+    """The running deadlines of the province the change would move (old -> new); nothing is written."""
+    try:
+        change = _change(request.form)
+        moves = calendar_moves.preview(_engine(), change)
+    except InvalidTaskData as exc:
+        return _page(exc.fields, 422)
+    except EngineError as exc:
+        return _page(errors_of(exc), 422)
+    return render_template("admin/calendar_preview.html", change=change, moves=moves, form=request.form)
 
 
 @bp.post("/calendar")
 @admin_required
 def calendar_set():
-    eng = _engine()
-    form = request.form
+    """Apply a previewed change: the province's day, the deadlines it moves, audited, in one transaction."""
     try:
-        day = dt.date.fromisoformat(form.get("day", ""))
-        doc_no, doc_date = form.get("doc_number", "").strip(), form.get("doc_date", "").strip()
-        if form.get("action") == "clear":
-            eng.clear_calendar_day(day, current_user.actor)
-        else:
-            if not doc_no or not doc_date:
-                raise InvalidTaskData({"doc": ["Ghi số và ngày của văn bản quyết định / the deciding document's "
-                                               "number and date"]})
-            note = f"{doc_no} ngày {doc_date}: {form.get('note', '').strip()}"[:300]
-            eng.set_calendar_day(day, form.get("working") == "1", note, current_user.actor)
-    except ValueError:
-        flash(tr("Ngày không hợp lệ.", "Not a date."), "warning")
+        change = _change(request.form)
+        moves = calendar_moves.apply(_engine(), change, me())
+    except InvalidTaskData as exc:
+        return _page(exc.fields, 422)
     except EngineError as exc:
-        flash_error(exc)
-    else:
-        flash(tr("Đã lưu lịch.", "Calendar saved."))
+        return _page(errors_of(exc), 422)
+    flash(tr(f"Đã lưu lịch của tỉnh; {len(moves)} hạn đang chạy đã được tính lại.",
+             f"The province's calendar is saved; {len(moves)} running deadline(s) recomputed."))
     return redirect(url_for("admin_more.calendar"))
 
 

@@ -50,7 +50,7 @@ def scan(engine: Any, now: dt.datetime) -> int:
         pids = list(s.execute(select(ProcessVersion.id, ProcessVersion.process_id)))
     by_version = {vid: registry.config_for(pid).notify for vid, pid in pids}
     horizon = _horizon(list(by_version.values()))
-    calendar = engine.work_calendar()
+    calendars: dict[str, Any] = {}   # each province's calendar (#20.5): a province's day off moves only its reminders
     with engine.db.write() as s:
         q = (select(OpenTask, Case).join(Case, Case.id == OpenTask.case_id)
              .where(OpenTask.due_at.is_not(None), OpenTask.escalated_at.is_(None),
@@ -64,6 +64,8 @@ def scan(engine: Any, now: dt.datetime) -> int:
                 events.append(outbox.overdue_event(task, st))
             else:
                 for lead in st.lead_times.get(task.deadline_rule or "", ()):
+                    calendar = calendars.get(case.province_code) or engine.work_calendar(case.province_code)
+                    calendars[case.province_code] = calendar
                     if remind_at(due, lead, calendar) <= now:
                         events.append(outbox.Event(f"task:{task.id}:lead:{lead.key}", "reminder", task.agency_id,
                                                    task.title, st.is_emergency(task.task_name, task.deadline_rule),

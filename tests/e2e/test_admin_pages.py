@@ -86,9 +86,11 @@ def test_a_province_set_up_by_its_administrator_alone(server, browser, sqlite_en
     p.fill("form[method=post] input[name=day]", "2027-02-11")
     p.fill("input[name=doc_number]", "QĐ 1234/QĐ-TTg")
     p.fill("input[name=doc_date]", "2026-12-01")
-    p.click("button[value=set]")
+    p.fill("input[name=reason]", "Tết Đinh Mùi")
+    p.click("form[method=post] button[type=submit]")          # the preview of the deadlines that move
+    p.click("button:has-text('Xác nhận và lưu')")
     assert "QĐ 1234/QĐ-TTg" in p.content()
-    assert not eng.calendar().is_working_day(__import__("datetime").date(2027, 2, 11))
+    assert not eng.calendar(province="P01").is_working_day(__import__("datetime").date(2027, 2, 11))
 
     officer_ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
     o = officer_ctx.new_page()

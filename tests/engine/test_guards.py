@@ -103,12 +103,12 @@ def test_due_reads_the_calendar_before_the_script_time_limit(sqlite_engine, monk
     import time
 
     case = open_case(sqlite_engine, dict(REPORT, urgency="non_emergency"), actor_for(sqlite_engine, "tongdai111"))
-    real = sqlite_engine.calendars.calendar
+    real = sqlite_engine.calendars.load
 
-    def slow(session=None):
+    def slow():
         time.sleep(1.2)
-        return real(session)
-    monkeypatch.setattr(sqlite_engine.calendars, "calendar", slow)
+        return real()
+    monkeypatch.setattr(sqlite_engine.calendars, "load", slow)
     sqlite_engine.calendars.forget()
     clock.advance(dt.timedelta(minutes=5))
     task = open_task(sqlite_engine, case.id, "initial_assessment")

@@ -286,12 +286,12 @@ def test_communes_and_agencies_pages(app, sqlite_engine):
 
 def test_calendar_tokens_schedules_pages(app, sqlite_engine):
     c = admin(app)
-    res = post(c, "/admin/calendar", page="/admin/calendar", day="2027-02-11", working="0", doc_number="QĐ 5/TTg",
-               doc_date="2026-12-01", note="Tết", action="set")
+    res = post(c, "/admin/calendar", page="/admin/calendar", day="2027-02-11", kind="off", doc_number="QĐ 5/TTg",
+               doc_date="2026-12-01", note="Tết", reason="Tết Đinh Mùi")   # the preview: tests/webui/test_calendar_page.py
     assert res.status_code == 302
-    assert sqlite_engine.calendar().is_working_day(dt.date(2027, 2, 11)) is False
+    assert sqlite_engine.calendar(province="P01").is_working_day(dt.date(2027, 2, 11)) is False
     page = c.get("/admin/calendar").get_data(as_text=True)
-    assert "QĐ 5/TTg" in page and "calendar.set" in page
+    assert "QĐ 5/TTg" in page and "Tết Đinh Mùi" in page
     res = post(c, "/admin/tokens", page="/admin/tokens", user="tongdai111", name="tổng đài", scope="intake", days="30")
     assert "bvte_" in res.get_data(as_text=True)
     assert post(c, "/admin/schedules", page="/admin/schedules", code="ky_9", label="Báo cáo thử", due="10/05",

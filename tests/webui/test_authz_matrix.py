@@ -110,11 +110,12 @@ MATRIX = [
         "/admin/communes", "/admin/agencies", "/admin/calendar", "/admin/calendar?day=2026-11-23",
         "/admin/schedules", "/admin/tokens", "/admin/rosters")],
     *[("POST", p, lambda u: 422 if role(u) in ADMIN else 403) for p in (
-        "/admin/users", "/admin/users/import", "/admin/communes", "/admin/communes/import", "/admin/agencies")],
+        "/admin/users", "/admin/users/import", "/admin/communes", "/admin/communes/import", "/admin/agencies",
+        "/admin/calendar/preview", "/admin/calendar")],
     *[("POST", p, lambda u: 302 if role(u) in ADMIN else 403) for p in (
         "/admin/users/canbo.x01", "/admin/users/canbo.x01/deactivate", "/admin/users/canbo.x01/reactivate",
         "/admin/users/canbo.x01/reset-password", "/admin/users/canbo.x01/reset-2fa", "/admin/security",
-        "/admin/communes/X01", "/admin/agencies/commune_officer.X01", "/admin/calendar", "/admin/schedules",
+        "/admin/communes/X01", "/admin/agencies/commune_officer.X01", "/admin/schedules",
         "/admin/tokens", "/admin/tokens/999/revoke", "/admin/rosters")],
 ]
 # Routes exercised elsewhere with their own bodies (forms, uploads), listed so the coverage check is explicit.
