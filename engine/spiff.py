@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from engine import bpmn_messages
 from engine import serializer
 from engine.clock import Clock
 from engine.clock import using_clock
@@ -114,6 +115,11 @@ def describe(exc: Exception) -> str:
     spec = getattr(task, "task_spec", None)
     element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
     text = str(exc) if isinstance(exc, SpiffWorkflowException) else f"{type(exc).__name__}: {exc}"
+    inner = exc.__context__   # SpiffWorkflow wraps an expression's error without saying what it was
+    if isinstance(exc, SpiffWorkflowException) and inner is not None and not isinstance(inner, SpiffWorkflowException) \
+            and str(inner) not in text:
+        text = f"{text.rstrip('. ')}: {type(inner).__name__}: {inner}"
+    text = bpmn_messages.runtime(text)
     return f"{element}: {text}" if element and element not in text else text
 
 

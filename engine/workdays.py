@@ -48,6 +48,9 @@ class WorkCalendar:
 
     def __init__(self, overrides: Mapping[dt.date, bool] | None = None):
         self.overrides = dict(overrides or {})
+        # the public-holiday table is built here, when the calendar is loaded before a step, not inside the
+        # first ``due()`` of a fresh process: on a loaded machine building it outlasted a script's time limit
+        _vn_holidays()
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.overrides:
