@@ -15,6 +15,7 @@ from tests.support.samples import complete
 from tests.support.samples import open_task
 from tests.webui.test_admin import login
 from tests.webui.test_admin import tok
+from tests.webui.test_cli import cli  # noqa: F401  (the fixture)
 from webui import create_app
 from workflows.child_protection.process import open_case
 
@@ -109,3 +110,26 @@ def test_only_the_administrator(app, username):
     assert c.get("/admin/calendar").status_code == 403
     assert c.post("/admin/calendar/preview", data={"csrf_token": c.csrf, **DAY_OFF}).status_code == 403
     assert c.post("/admin/calendar", data={"csrf_token": c.csrf, **DAY_OFF}).status_code == 403
+
+
+def test_bvte_calendar_province_previews_and_applies(cli, tmp_path):   # noqa: F811
+    """``bvte calendar province`` on a migrated database (0017's official days, 0027's table)."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp_path}/cli.sqlite3")
+    up = subprocess.run([sys.executable, "-m", "webui.cli", "db", "upgrade"], env=env, capture_output=True,
+                        text=True, cwd=tmp_path)
+    assert up.returncode == 0, up.stderr
+    assert cli("seed-demo").exit_code == 0
+    args = ["calendar", "province", "P01", "2026-11-23", "--off", "--document", "123/QĐ-UBND",
+            "--document-date", "2026-11-19", "--reason", "Nghỉ bù theo quyết định của UBND tỉnh"]
+    res = cli(*args, "--preview")
+    assert res.exit_code == 0 and "0 running deadline(s) would move" in res.output
+    res = cli(*args)
+    assert res.exit_code == 0 and "moved" in res.output
+    res = cli("calendar", "province", "P01", "2026-11-24", "--off", "--reason", "thiếu văn bản")
+    assert res.exit_code == 1
+    res = cli("calendar", "province", "P99", "2026-11-24", "--clear", "--reason", "không có tỉnh")
+    assert res.exit_code == 1
