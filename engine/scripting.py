@@ -3,7 +3,8 @@
 SpiffWorkflow evaluates them with plain ``eval``/``exec`` (SPIFF_NOTES §3, P5). We compile them
 with RestrictedPython (no imports, no dunder or private attribute access, guarded item and
 attribute writes), hand them only whitelisted builtins and engine helpers, and stop any script
-that runs longer than ``time_limit`` seconds (a trace hook on the script's own frames). Single operations are
+that uses more than ``time_limit`` seconds of CPU (a trace hook on the script's own frames; the thread's CPU
+time, so that a busy machine, which slows every process, does not stop a script that does little). Single operations are
 bounded by ``engine.sandbox_limits``; code made of anything those bounds cannot vouch for runs in a forked
 child under the operating system's CPU, memory, file and descriptor limits (``engine.sandbox_os``).
 """
@@ -110,12 +111,12 @@ def _getattr(obj, name, default=None):
 
 
 def _run_limited(fn: Callable[[], Any], limit: float) -> Any:
-    deadline = time.monotonic() + limit
+    deadline = time.thread_time() + limit
 
     def tracer(frame, event, arg):
         if frame.f_code.co_filename != "<bpmn-script>":
             return None
-        if time.monotonic() > deadline:
+        if time.thread_time() > deadline:
             raise ScriptTimeout(f"script ran longer than {limit:g} s and was stopped")
         return tracer
 
