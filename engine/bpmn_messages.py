@@ -183,3 +183,24 @@ def translate(message: str) -> str:
             extra = f" ({rest})" if rest else ""
             return f"{found.expand(vi)} / {found.expand(en)}{extra}"
     return text
+
+
+_EXPR = re.compile(r"Error evaluating expression '(.*?)'\.(?=\s|$)", re.S)
+_NAME = re.compile(r"name '([^']+)' is not defined")
+_HINT = re.compile(r"\s*Did you mean one of '\[.*?\]'\?", re.S)
+
+
+def runtime(text: str) -> str:
+    """A failure while a case runs, for people: an expression that reads a field the case data lacks says so
+    in both languages (SpiffWorkflow's "Did you mean" list of the engine's own fields is dropped)."""
+    expr, name = _EXPR.search(text), _NAME.search(text)
+    if expr is None:
+        return translate(_HINT.sub("", text))
+    where = text[:expr.start()].strip(" :")
+    prefix = f"{where}: " if where else ""
+    if name:
+        return (f"{prefix}không tính được biểu thức '{expr.group(1)}': dữ liệu hồ sơ chưa có trường '{name.group(1)}' / "
+                f"expression '{expr.group(1)}' failed: the case data has no field '{name.group(1)}'")
+    rest = _HINT.sub("", text[expr.end():]).strip(" .:;")
+    return (f"{prefix}không tính được biểu thức '{expr.group(1)}' / expression '{expr.group(1)}' failed"
+            + (f" ({rest})" if rest else ""))

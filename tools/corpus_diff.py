@@ -165,6 +165,19 @@ def explained(problems: list[tuple[str, str]], text: str) -> bool:
     return True
 
 
+def _seeded(url: str, clock, make_seeded_engine):
+    """The tests' seeded engine (organisation, users, province set-up) without deploying the installed
+    procedures' own BPMN: the corpus does not need them, and a procedure being edited cannot break the check."""
+    from workflows import seed
+
+    procedures = seed.registry.procedures
+    seed.registry.procedures = lambda: []   # type: ignore[method-assign]
+    try:
+        return make_seeded_engine(url, clock)
+    finally:
+        seed.registry.procedures = procedures   # type: ignore[method-assign]
+
+
 def bvte_run(files: dict[str, bytes], workdir: str) -> tuple[str, str, list[str]]:
     """(result, detail, warnings) of BVTE on the bundle, on a fresh seeded SQLite database."""
     from sqlalchemy import select
@@ -174,7 +187,9 @@ def bvte_run(files: dict[str, bytes], workdir: str) -> tuple[str, str, list[str]
     from engine.context import Actor
     from engine.db import Base
     from engine.db import Database
+    from engine.errors import Conflict
     from engine.errors import InvalidProcess
+    from engine.errors import InvalidTaskData
     from engine.models import User
     from tests.support.db import make_seeded_engine
 
@@ -183,7 +198,7 @@ def bvte_run(files: dict[str, bytes], workdir: str) -> tuple[str, str, list[str]
     Base.metadata.create_all(db.write_engine)
     db.dispose()
     clock = FixedClock(T0)
-    eng = make_seeded_engine(url, clock)
+    eng = _seeded(url, clock, make_seeded_engine)
     text = "\n".join(v.decode("utf-8", "replace") for v in files.values())
     harness = Actor("corpus-diff")
     try:
@@ -219,7 +234,10 @@ def bvte_run(files: dict[str, bytes], workdir: str) -> tuple[str, str, list[str]
                 if waits:
                     w = waits[0]
                     sent.add((w.kind, w.name, w.element))
-                    events.deliver(eng, case.id, w.kind, w.name, {}, harness)
+                    try:   # an empty payload may not match a correlation key: refused, as stock refuses it
+                        events.deliver(eng, case.id, w.kind, w.name, {}, harness)
+                    except (Conflict, InvalidTaskData):
+                        pass
                     continue
                 timers = eng.waiting_timers(case.id)
                 if timers:
