@@ -193,3 +193,19 @@ def test_attach_a_photo_reopen_a_step_and_break_glass(server, browser, cases, sq
     s.wait_for_url(f"{server}/cases/{first.id}")
     stranger.close()
 
+
+
+def test_phone_inbox_first_task_and_one_row_menu(server, browser, cases):  # noqa: F811
+    """On a 390×844 phone the menu is one row (it scrolls sideways inside itself, the page does not) and the
+    first task of the inbox starts on the first screen, under the filters."""
+    phone = Session(browser, server, "canbo.x01", width=390)
+    p = phone.page
+    p.set_viewport_size({"width": 390, "height": 844})
+    p.goto(f"{server}/inbox")
+    links = p.locator("header.top nav a")
+    tops = {round(links.nth(i).bounding_box()["y"]) for i in range(links.count())}
+    assert len(tops) == 1, f"the menu wraps onto {len(tops)} lines"
+    assert p.evaluate("document.documentElement.scrollWidth") <= 390
+    assert p.locator("li.task").first.bounding_box()["y"] < 844
+    shot(p, "22-phone-inbox")
+    phone.close()
