@@ -209,3 +209,23 @@ def test_phone_inbox_first_task_and_one_row_menu(server, browser, cases):  # noq
     assert p.locator("li.task").first.bounding_box()["y"] < 844
     shot(p, "22-phone-inbox")
     phone.close()
+
+
+def test_data_of_earlier_steps_is_offered(server, browser, sqlite_engine):  # noqa: F811
+    """The chairman's separation decision named the shelter and the carer: the officer arranging the care sees
+    them offered above the form and fills the fields with one button (then may still change them)."""
+    eng = sqlite_engine
+    case = open_case(eng, REPORT, actor_for(eng, "tongdai111"))
+    complete(eng, case.id, "initial_assessment", actor_for(eng, "canbo.x01"), **HIGH)
+    complete(eng, case.id, "emergency_decision", actor_for(eng, "chutich.x01"), separation_ordered=True,
+             shelter_place="Nhà bà ngoại", alternative_carer="Bà ngoại")
+    complete(eng, case.id, "emergency_intervention", actor_for(eng, "canbo.x01"))
+    t = open_task(eng, case.id, "arrange_alternative_care")
+    officer = Session(browser, server, "canbo.x01", width=390)
+    p = officer.page
+    p.goto(f"{server}/tasks/{t.id}")
+    assert "Nhà bà ngoại" in p.inner_text("#offered") and p.input_value("#in-shelter_place") == ""
+    p.click("#use-offered")
+    assert p.input_value("#in-shelter_place") == "Nhà bà ngoại" and p.input_value("#in-alternative_carer") == "Bà ngoại"
+    shot(p, "22-phone-offered")
+    officer.close()
