@@ -64,6 +64,13 @@ def test_the_page_shows_this_year_and_next_with_their_documents(app, engine):
     assert "Cả nước – văn bản chính thức" in page
 
 
+def test_the_years_follow_the_clock_in_vietnam(app, clock):
+    """31/12/2026 17:30 UTC is already 01/01/2027 in Vietnam: the page shows 2027 and 2028."""
+    clock.advance(dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.timezone.utc) - clock.now())
+    page = client_of(app, "quantri.tinh").get("/admin/calendar").get_data(as_text=True)
+    assert "Năm 2027" in page and "Năm 2028" in page and "Năm 2026" not in page
+
+
 def test_preview_then_confirm_moves_the_running_deadline(app, engine, as_user):
     case = open_case(engine, REPORT, as_user("tongdai111"))
     complete(engine, case.id, "initial_assessment", as_user("canbo.x01"))
