@@ -73,13 +73,13 @@ def set_level(s: Session, rule: LevelSplit, province_code: str, level: str, reas
     """Record the province's choice in the caller's transaction, audited (``province_setting.set``).
     Raises ``InvalidTaskData`` naming the field when the level or the reason is not acceptable."""
     if level not in rule.levels:
-        raise InvalidTaskData({"level": f"'{level}' không phải một cấp của thiết lập này / not one of "
-                                        f"{', '.join(sorted(rule.levels))}"})
+        raise InvalidTaskData({"level": [f"'{level}' không phải một cấp của thiết lập này / not one of "
+                                         f"{', '.join(sorted(rule.levels))}"]})
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidTaskData({"reason": "cần ghi căn cứ (văn bản của tỉnh) / give the basis for the change"})
+        raise InvalidTaskData({"reason": ["cần ghi căn cứ (văn bản của tỉnh) / give the basis for the change"]})
     if len(reason) > 500:
-        raise InvalidTaskData({"reason": "tối đa 500 ký tự / at most 500 characters"})
+        raise InvalidTaskData({"reason": ["tối đa 500 ký tự / at most 500 characters"]})
     row = s.get(ProvinceSetting, (province_code, rule.key))
     before = row.value if row is not None else None
     if row is None:
@@ -104,10 +104,10 @@ def change(engine, rules: list[LevelSplit], province_code: str, key: str, level:
 
     rule = next((r for r in rules if r.key == key), None)
     if rule is None:
-        raise InvalidTaskData({"key": f"không có thiết lập '{key}' / no such setting"})
+        raise InvalidTaskData({"key": [f"không có thiết lập '{key}' / no such setting"]})
     with engine.db.write() as s:
         if s.get(Province, province_code) is None:
-            raise InvalidTaskData({"province": f"không có tỉnh '{province_code}' / unknown province"})
+            raise InvalidTaskData({"province": [f"không có tỉnh '{province_code}' / unknown province"]})
         set_level(s, rule, province_code, level, reason, actor, engine.ctx.now())
     engine.router.forget()
     return rule

@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     from webui import admin
     from webui import admin_more
     from webui import admin_org
+    from webui import admin_split
     from webui import api
     from webui import attachments
     from webui import auth
@@ -72,7 +73,7 @@ def create_app(overrides: dict | None = None, engine: Engine | None = None) -> F
     app.register_blueprint(processes.bp)
     app.register_blueprint(incidents.bp)
     app.register_blueprint(notifications.bp)
-    for admin_bp in (account.bp, admin.bp, admin_org.bp, admin_more.bp):   # my account; a province's administration
+    for admin_bp in (account.bp, admin.bp, admin_org.bp, admin_more.bp, admin_split.bp):   # my account; a province's administration
         app.register_blueprint(admin_bp)
     ops.init_app(app)   # /health, /ready, /metrics and the request metrics
     errors.init_app(app)

@@ -117,6 +117,10 @@ MATRIX = [
         "/admin/users/canbo.x01/reset-password", "/admin/users/canbo.x01/reset-2fa", "/admin/security",
         "/admin/communes/X01", "/admin/agencies/commune_officer.X01", "/admin/schedules",
         "/admin/tokens", "/admin/tokens/999/revoke", "/admin/rosters")],
+    # the former district tasks of NĐ 147/2025 per province (#16.10): the administrator; a post without its
+    # task, level and basis is refused naming the fields
+    ("GET", "/admin/province-split", lambda u: 200 if role(u) in ADMIN else 403),
+    ("POST", "/admin/province-split", lambda u: 422 if role(u) in ADMIN else 403),
 ]
 # Routes exercised elsewhere with their own bodies (forms, uploads), listed so the coverage check is explicit.
 COVERED_ELSEWHERE = {"/api/v1/cases/<case_id>/messages/<name>", "/api/v1/cases/<case_id>/signals/<name>",

@@ -16,28 +16,20 @@ from tests.support.samples import REPORT
 from tests.support.samples import actor_for
 from tests.support.samples import complete
 from tests.support.samples import open_task
-from webui import create_app
+from tests.support.web import csrf
+from tests.support.web import make_app
+from tests.support.web import signed_in
 from workflows.child_protection.intake import open_case
-from workflows.seed import DEMO_PASSWORD
 
 DANGER = "/cases/{}/events/message/nguy_co_moi"
 
 
 @pytest.fixture
 def app(sqlite_engine):
-    return create_app({"SECRET_KEY": "k", "DATABASE_URL": sqlite_engine.db.url, "TESTING": True},
-                      engine=sqlite_engine)
+    return make_app(sqlite_engine)
 
 
-def _login(app, username):
-    client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    client.post("/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": _csrf(page)})
-    return client
-
-
-def _csrf(html):
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+_login, _csrf = signed_in, csrf
 
 
 class _FormValues(HTMLParser):

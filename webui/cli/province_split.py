@@ -46,7 +46,7 @@ def split_set(province, key, level, reason):
     try:
         rule = change(engine(), SPLITS, province, key, level, reason, cli_actor().label)
     except InvalidTaskData as exc:
-        fail("; ".join(f"{field}: {msg}" for field, msg in exc.fields.items()))
+        fail("; ".join(f"{field}: {', '.join(msgs)}" for field, msgs in exc.fields.items()))
     click.echo(f"{province} {rule.key}: {level}")
 
 
