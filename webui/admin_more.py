@@ -6,6 +6,7 @@ a province's users. No SQL here: ``engine.admin_calendar``, ``engine.calendar_mo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from flask import Blueprint
 from flask import flash
@@ -13,6 +14,8 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
 
 from engine import accounts
 from engine import admin_calendar
@@ -22,6 +25,7 @@ from engine.errors import EngineError
 from engine.errors import InvalidTaskData
 from engine.workdays import VN_TZ
 from webui.account import tr
+from webui.admin import ADMIN_ROLES
 from webui.admin import admin_required
 from webui.admin import errors_of
 from webui.admin import flash_error
@@ -35,6 +39,22 @@ def _engine():
     from webui import get_engine
 
     return get_engine()
+
+
+CALENDAR_READERS = {"policy"}   # policy staff of the province read the calendar deadlines count on; they change nothing
+
+
+def calendar_reader(view):
+    """The province's administrator, or its policy staff (read only); 403 for everyone else."""
+    guarded = admin_required(view)
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role in CALENDAR_READERS and current_user.province_code:
+            return view(*args, **kwargs)
+        return guarded(*args, **kwargs)
+    return wrapped
 
 
 def _years() -> tuple[int, int]:
@@ -79,11 +99,12 @@ def _page(errors: dict | None = None, status: int = 200):
     return render_template("admin/calendar.html", years={y: admin_calendar.year_days(eng, y, province())
                                                          for y in _years()},
                            history=admin_calendar.history(eng, province()), errors=errors or {},
-                           form=request.form if errors else {}, kinds=KINDS), status
+                           form=request.form if errors else {}, kinds=KINDS,
+                           may_change=current_user.role in ADMIN_ROLES), status
 
 
 @bp.get("/calendar")
-@admin_required
+@calendar_reader
 def calendar():
     return _page()
 
