@@ -106,7 +106,8 @@ class Cases:
                             province_code=commune.province_code, incident_commune_code=incident_commune,
                             residence_commune_code=residence_commune, dedup_key=dedup_key,
                             summary=json_safe(summary or {}), state="", serializer_version=serializer.VERSION,
-                            version=1, received_at=received_at, created_at=now, updated_at=now)
+                            version=1, received_at=received_at, created_at=now, updated_at=now,
+                            intake_agency_id=actor.agency_id)
                 if reference is not None or not reference_taken(s, case.reference):
                     break
             s.add(case)
@@ -154,6 +155,9 @@ class Cases:
             task = spiff.ready_task(wf, uuid.UUID(task_id))
             if task is None:
                 raise task_gone(s, task_id, actor, still_open=True)
+            in_case = getattr(form, "check_in_case", None)   # a form's rule that reads the case (e.g. the age)
+            if in_case is not None:
+                in_case(clean, dict(task.data), now)
             before = spiff.stored_rows(wf)
             stamps = {f"{ot.task_name}_completed_at": now.isoformat(),
                       f"{ot.task_name}_completed_by": actor.label}

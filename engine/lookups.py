@@ -65,6 +65,21 @@ def agencies_of_case(engine, case_id: str) -> set[int]:
         return agencies_involved(s, case_id)
 
 
+def tasks_of_agency(engine, case_id: str, agency_id: int | None) -> frozenset[str]:
+    """The user tasks an agency holds or held in a case (what its need-to-know on the case may depend on)."""
+    from engine.models import CaseStep
+    from engine.models import OpenTask
+
+    if agency_id is None:
+        return frozenset()
+    with engine.db.read() as s:
+        held = s.execute(select(OpenTask.task_name).where(OpenTask.case_id == case_id,
+                                                          OpenTask.agency_id == agency_id)).scalars()
+        done = s.execute(select(CaseStep.task_name).where(CaseStep.case_id == case_id,
+                                                          CaseStep.agency_id == agency_id)).scalars()
+        return frozenset(list(held) + list(done))
+
+
 def find_case(engine, case_id: str) -> Case | None:
     """The case, or None (the caller decides whether absence and denial look alike)."""
     with engine.db.read() as s:
@@ -77,3 +92,21 @@ def steps_of_task(engine, task_id: str) -> list:
 
     with engine.db.read() as s:
         return list(s.execute(select(CaseStep).where(CaseStep.task_id == task_id)).scalars())
+
+
+def reports_sent(engine, agency_id: int, limit: int = 100) -> list[dict]:
+    """The reports this agency recorded, newest first: reference, status, the steps now open and the dates;
+    never their content (the hotline follows what it sent, NĐ 56/2017 Điều 23.1; Luật Trẻ em Điều 54)."""
+    from engine.models import OpenTask
+
+    with engine.db.read() as s:
+        cases = list(s.execute(select(Case).where(Case.intake_agency_id == agency_id)
+                               .order_by(Case.received_at.desc()).limit(limit)).scalars())
+        steps: dict[str, list[str]] = {}
+        if cases:
+            for case_id, title in s.execute(select(OpenTask.case_id, OpenTask.title)
+                                            .where(OpenTask.case_id.in_([c.id for c in cases]))
+                                            .order_by(OpenTask.created_at)):
+                steps.setdefault(case_id, []).append(title)
+    return [{"reference": c.reference, "status": c.status, "steps": steps.get(c.id, []), "received_at": c.received_at,
+             "updated_at": c.updated_at, "closed_at": c.closed_at} for c in cases]

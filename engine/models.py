@@ -131,7 +131,11 @@ class Case(Base):
     created_at: Mapped[dt.datetime] = mapped_column(TZ)
     updated_at: Mapped[dt.datetime] = mapped_column(TZ)
     closed_at: Mapped[dt.datetime | None] = mapped_column(TZ, nullable=True)
-    __table_args__ = (Index("ix_case_commune_status", "commune_code", "status"),)
+    # the agency whose user recorded the report (None: the CLI, a timer, or a case from before migration 0024):
+    # its reporter details and the status of the reports it sent are that agency's only
+    intake_agency_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (Index("ix_case_commune_status", "commune_code", "status"),
+                      Index("ix_cases_intake_agency", "intake_agency_id", "received_at"))
 
 
 # PostgreSQL compresses the large ``state`` column with lz4 where the server has it (much cheaper than

@@ -292,3 +292,78 @@ def _(ctx, action):
 @then(parsers.parse('thời hạn là "{expected}"'))
 def _(computed, expected):
     assert computed == parse_instant(expected)
+
+
+# ------------------------------------------------------------------ confidentiality (#16.7)
+@given(parsers.parse('trẻ đang ở "{place}"'))
+def _(ctx, place):
+    ctx["report"]["child_current_location"] = place
+
+
+def _seen(ctx, actor) -> dict:
+    from engine import lookups
+    from webui.access import visible_data
+
+    case = lookups.find_case(_engine(ctx), ctx["case"].id)
+    return visible_data(_engine(ctx), _engine(ctx).case_data(case.id), actor, case, "partner")
+
+
+@then(parsers.parse('"{username}" thấy thông tin người báo tin của hồ sơ'))
+def _(ctx, username):
+    assert _seen(ctx, actor_for(_engine(ctx), username)).get("reporter_name") == REPORT["reporter_name"]
+
+
+@then(parsers.parse('"{username}" không thấy thông tin người báo tin của hồ sơ'))
+def _(ctx, username):
+    assert "reporter_name" not in _seen(ctx, actor_for(_engine(ctx), username))
+
+
+@then("một tổng đài khác không thấy thông tin người báo tin của hồ sơ")
+def _(ctx):
+    from engine.context import Actor
+
+    own = actor_for(_engine(ctx), "tongdai111")
+    assert "reporter_name" not in _seen(ctx, Actor("tongdai.khac", None, own.agency_id + 1000, "hotline"))
+
+
+@then(parsers.parse('"{username}" theo dõi được tình trạng hồ sơ mà không thấy nội dung'))
+def _(ctx, username):
+    from engine import lookups
+
+    sent = lookups.reports_sent(_engine(ctx), actor_for(_engine(ctx), username).agency_id)
+    assert [r["reference"] for r in sent] == [ctx["case"].reference] and sent[0]["steps"]
+    assert REPORT["description"] not in str(sent) and REPORT["child_name"] not in str(sent)
+
+
+@when(parsers.parse('"{username}" đánh giá xong và lập kế hoạch'))
+def _(ctx, username):
+    from tests.support.samples import LOW
+
+    actor = actor_for(_engine(ctx), username)
+    complete(_engine(ctx), ctx["case"].id, "initial_assessment", actor, **LOW)
+    complete(_engine(ctx), ctx["case"].id, "specific_assessment", actor)
+
+
+def _refer_school(ctx, username, basis):
+    plan = dict(SAMPLES["draft_plan"], refer_education=True, child_data_sharing_basis=basis,
+                child_data_consent_by="Trẻ và mẹ" if basis.startswith("consent") else "Trẻ bị đe dọa tính mạng")
+    _engine(ctx).complete_task(open_task(_engine(ctx), ctx["case"].id, "draft_plan").id, plan,
+                               actor_for(_engine(ctx), username))
+
+
+@when(parsers.parse('"{username}" chuyển gửi nhà trường với căn cứ "{basis}"'))
+def _(ctx, username, basis):
+    _refer_school(ctx, username, basis)
+
+
+@then(parsers.parse('"{username}" không thể chuyển gửi nhà trường với căn cứ "{basis}" ở trường "{field}"'))
+def _(ctx, username, basis, field):
+    with pytest.raises(InvalidTaskData) as err:
+        _refer_school(ctx, username, basis)
+    assert field in err.value.fields
+
+
+@then(parsers.parse('"{username}" thấy tên trẻ nhưng không thấy nơi trẻ đang ở'))
+def _(ctx, username):
+    seen = _seen(ctx, actor_for(_engine(ctx), username))
+    assert seen.get("child_name") == REPORT["child_name"] and "child_current_location" not in seen

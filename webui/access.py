@@ -10,6 +10,7 @@ from engine import breakglass
 from engine import lookups
 from engine.models import Case
 from workflows import registry
+from workflows.procedure import CaseView
 
 COMMUNE_FULL_ROLES = {"commune_officer", "commune_chairman"}
 
@@ -60,14 +61,21 @@ def procedure_of(engine, case: Case):
     return registry.for_process(lookups.process_id_of(engine, case))
 
 
+def case_view(engine, user, case: Case, scope: str | None = None) -> CaseView:
+    """What the case's need-to-know may depend on beyond the role: whether the user's agency recorded its
+    report, and which tasks the agency holds or held in it."""
+    own = user.agency_id is not None and getattr(case, "intake_agency_id", None) == user.agency_id
+    return CaseView(own_intake=own, tasks=lookups.tasks_of_agency(engine, case.id, user.agency_id), scope=scope)
+
+
 def visible_data(engine, data: dict, user, case: Case, scope: str | None = None) -> dict:
-    """The part of ``data`` the user's role needs to know, by the rules of the case's procedure.
+    """The part of ``data`` the user's role needs to know on this case, by the rules of the case's procedure.
     Under emergency access (``scope == 'emergency'``) the procedure's sensitive fields (the reporter's
     identity) are never shown."""
     proc = procedure_of(engine, case)
     if proc is None:   # a process of policy staff's own: nothing of its data is shown outside the engine
         return {}
-    shown = proc.filter_data(data, user.role)
+    shown = proc.filter_data(data, user.role, case_view(engine, user, case, scope))
     if scope == "emergency":
         shown = {k: v for k, v in shown.items() if k not in proc.sensitive_fields}
     return shown

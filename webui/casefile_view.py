@@ -9,6 +9,7 @@ from engine import breakglass
 from engine import casefile
 from engine import lookups
 from engine import reopen
+from webui import access
 
 REOPEN_ROLES = {"commune_chairman", "policy"}
 
@@ -72,13 +73,14 @@ def _notes(engine, case, proc, scope, user, steps, timeline) -> list[dict]:
         return []
     entered = casefile.completed_data(engine, case.id)
     by_task = {row["step"].task_id: row for row in timeline}
+    view = access.case_view(engine, user, case, scope)
     out = []
     for step in steps:
         data = entered.get(step.task_id)
         form = proc.form_of(step.task_name)
         if not data or form is None:
             continue
-        shown = proc.filter_data(data, user.role)
+        shown = proc.filter_data(data, user.role, view)
         if scope == "emergency":
             shown = {k: v for k, v in shown.items() if k not in proc.sensitive_fields}
         items = [(f, shown[f.name]) for f in form.fields

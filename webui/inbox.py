@@ -24,6 +24,8 @@ from engine.errors import InvalidTaskData
 from engine.errors import NotFound
 from engine.models import Case
 from engine.models import OpenTask
+from webui.access import COMMUNE_FULL_ROLES
+from webui.access import can_intake
 from webui.access import form_to_data
 from webui.access import procedure_of
 from webui.access import visible_data
@@ -80,10 +82,21 @@ def index():
     communes = lookups.communes(engine)
     shown = rows[(page - 1) * PAGE: page * PAGE]
     claimers = casefile.user_names(engine, [r["task"].claimed_by for r in shown])
-    return render_template("inbox/index.html", rows=shown, has_next=len(rows) > page * PAGE, page=page,
+    return render_template("inbox/index.html", rows=shown, sent=_reports_sent(engine), has_next=len(rows) > page * PAGE, page=page,
                            total=len(rows), claimed=claimed, commune=commune or "", task_filter=task_name or "",
                            q=query, sort=sort, communes=communes, commune_names={c.code: c.name for c in communes},
                            task_types=casefile.task_types(engine, current_user.agency_id), claimers=claimers)
+
+
+def _reports_sent(engine) -> list[dict]:
+    """The status of the reports the user's agency recorded (a hotline follows what it sent: reference, status,
+    open steps, dates; never the content). Shown to an agency that records reports but has no case list."""
+    if current_user.role in COMMUNE_FULL_ROLES or not can_intake(current_user):
+        return []
+    sent = lookups.reports_sent(engine, current_user.agency_id)
+    if sent:
+        auditlog.record(engine, current_user.username, "cases.sent_list", detail={"shown": len(sent)})
+    return sent
 
 
 URGENCY_RANK = {"emergency": 0, "high": 0, "urgent": 1, "medium": 1, "normal": 2, "low": 3, "non_emergency": 3}

@@ -23,6 +23,19 @@ from workflows.agencies import AgencyType
 from workflows.forms import Form
 
 
+@dataclass(frozen=True)
+class CaseView:
+    """Who looks at one case, beyond their role: what a procedure's need-to-know may depend on.
+
+    ``own_intake``: the viewer's agency recorded the case's report; ``tasks``: the user tasks the viewer's
+    agency holds or held in the case; ``scope``: 'full', 'partner' or 'emergency' (``webui.access.case_scope``).
+    """
+
+    own_intake: bool = False
+    tasks: frozenset[str] = frozenset()
+    scope: str | None = None
+
+
 class Intake(Protocol):
     """How a case of the procedure is opened from a report (a form a person fills in, or an API body)."""
 
@@ -80,6 +93,8 @@ class Procedure:
         config: what the engine needs (process id, lanes, forms, deadlines, guards, BPMN files).
         intake: how a case is opened from a report; ``None`` for procedures started otherwise.
         visibility: (case data, role) -> the part of the data that role needs to know.
+        case_visibility: (case data, role, ``CaseView``) -> the same on one case, where it depends on who
+            received the report or which tasks the viewer's agency holds.
         sensitive_fields: fields shown only where the role's groups include them (e.g. the reporter).
         indicators: the statutory report, if the procedure has one.
         printables: printable forms of the case file.
@@ -106,6 +121,9 @@ class Procedure:
     intake: Intake | None = None
     visibility: Callable[[dict, str], dict] | None = None
     visible_fields: Callable[[str], set[str]] | None = None
+    # (case data, role, view) -> the part of the data that viewer needs to know on that case; overrides
+    # ``visibility`` where the caller knows the case (who received the report, which tasks the agency holds)
+    case_visibility: Callable[[dict, str, CaseView], dict] | None = None
     sensitive_fields: frozenset[str] = frozenset()
     indicators: Indicators | None = None
     printables: list[Printable] = field(default_factory=list)
@@ -130,8 +148,11 @@ class Procedure:
     def title(self, lang: str = "vi") -> str:
         return self.title_vi if lang == "vi" else self.title_en
 
-    def filter_data(self, data: dict, role: str) -> dict:
-        """The case data this role needs to know; a procedure without rules shows its forms' fields only."""
+    def filter_data(self, data: dict, role: str, view: CaseView | None = None) -> dict:
+        """The case data this role (on one case: this ``view``) needs to know; a procedure without rules shows
+        its forms' fields only."""
+        if view is not None and self.case_visibility is not None:
+            return self.case_visibility(data, role, view)
         if self.visibility is not None:
             return self.visibility(data, role)
         known = {f.name for form in self.forms() for f in form.fields}

@@ -132,6 +132,9 @@ def test_report_to_police_referral_through_the_ui(server, browser, sqlite_engine
     officer.page.fill("#in-plan_objectives", "Trẻ an toàn")
     officer.page.fill("#in-plan_measures", "Khám sức khỏe; công an xử lý người gây hại")
     officer.page.check("input[name=refer_police]")
+    officer.page.select_option("#in-child_data_sharing_basis", "consent_child_and_representative")
+    officer.page.fill("#in-child_data_consent_by", "Trẻ và bà ngoại (người giám hộ)")
+    officer.page.fill("#in-child_data_consent_on", "2026-11-23")
     shot(officer.page, "04-draft-plan")
     officer.submit()
 

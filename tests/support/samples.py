@@ -20,6 +20,9 @@ LOW = {"harm_severity": "low", "abuser_access": "low", "care_obstacles": "low", 
 HIGH = {"harm_severity": "high", "abuser_access": "high", "care_obstacles": "high", "self_protection": "low",
         "serious_harm": True, "caregiver_is_abuser": True, "risk_conclusion": "high", "assessment_notes": "Tổn hại nghiêm trọng, người chăm sóc gây hại."}
 
+# the consent to share the child's data with the referral agencies of a plan (Luật BVDLCN 2025 Điều 24.2)
+CONSENT = {"child_data_sharing_basis": "consent_child_and_representative",
+           "child_data_consent_by": "Trẻ và mẹ là người đại diện theo pháp luật", "child_data_consent_on": "2026-11-25"}
 SAMPLES: dict[str, dict] = {
     "initial_assessment": LOW,
     "emergency_decision": {"emergency_measures": ["stop_harm", "safe_place"], "separation_ordered": False,
@@ -29,9 +32,9 @@ SAMPLES: dict[str, dict] = {
     "specific_assessment": {"physical_state": "Vết bầm ở tay.", "psychological_state": "Sợ hãi.",
                             "family_assessment": "Mẹ đi làm xa.", "needs_meeting_date": "2026-11-24",
                             "needs_meeting_participants": "Cán bộ, trưởng thôn, bà ngoại.", "needs": ["medical"]},
-    "draft_plan": {"plan_objectives": "Trẻ an toàn.", "plan_measures": "Khám sức khỏe; tư vấn tâm lý."},
+    "draft_plan": {"plan_objectives": "Trẻ an toàn.", "plan_measures": "Khám sức khỏe; tư vấn tâm lý.", **CONSENT},
     "revise_plan": {"revision_notes": "Bổ sung tư vấn.", "plan_objectives": "Trẻ an toàn.",
-                    "plan_measures": "Khám; tư vấn."},
+                    "plan_measures": "Khám; tư vấn.", **CONSENT},
     "approve_plan": {"approval_decision": "approve", "approval_notes": "Đồng ý."},
     "accept_transfer": {"assigned_officer": "Đỗ Thị Ngọc"},
     "review_visit": {"visit_date": "2026-12-10", "harm_still_serious": "low", "abuser_access": "low",
@@ -54,6 +57,10 @@ SAMPLES: dict[str, dict] = {
 SAMPLES["danger_assessment"] = SAMPLES["initial_assessment"]
 SAMPLES["danger_decision"] = SAMPLES["emergency_decision"]
 SAMPLES["danger_intervention"] = SAMPLES["emergency_intervention"]
+# the immediate incident report (bpmn/incident_report.bpmn, #21.4) and its escalation
+SAMPLES["report_incident"] = {"phoned_at": "2026-11-20T22:30:00+07:00", "phoned_to": "Chi cục Dân số – Xã hội",
+                              "written_report_number": "12/BC-UBND", "written_report_date": "2026-11-21"}
+SAMPLES["escalate_incident_report"] = {"escalation_action": "Đã chỉ đạo gửi ngay báo cáo đột xuất."}
 for _code in REFERRAL_CODES:
     SAMPLES[f"{_code}_acknowledge"] = {"contact_person": "Cán bộ đầu mối", "planned_action": "Hỗ trợ theo kế hoạch."}
     SAMPLES[f"{_code}_report_outcome"] = {"service_outcome": "provided", "service_notes": "Đã hỗ trợ."}

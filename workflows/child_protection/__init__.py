@@ -18,6 +18,7 @@ from workflows.child_protection.register import ChildRegister
 from workflows.child_protection.reports import Indicators
 from workflows.child_protection.visibility import SENSITIVE
 from workflows.child_protection.visibility import filter_case_data
+from workflows.child_protection.visibility import filter_for_case
 from workflows.child_protection.visibility import visible_fields
 from workflows.procedure import Printable
 from workflows.procedure import Procedure
@@ -44,6 +45,7 @@ PROCEDURE = Procedure(
     config=CONFIG,
     intake=ReportIntake(),
     visibility=filter_case_data,
+    case_visibility=filter_for_case,
     visible_fields=visible_fields,
     sensitive_fields=frozenset(SENSITIVE),
     indicators=Indicators(),

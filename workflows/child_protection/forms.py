@@ -6,6 +6,8 @@ from __future__ import annotations
 from workflows.child_protection.closure import CLOSURE_FIELDS
 from workflows.child_protection.closure import EXTRA_SUPPORT
 from workflows.child_protection.closure import INCIDENT_SETTING
+from workflows.child_protection.consent import FIELDS as SHARING_FIELDS
+from workflows.child_protection.consent import PlanForm
 from workflows.child_protection.deadlines import REFERRAL_CODES
 from workflows.fields import A
 from workflows.fields import B
@@ -120,6 +122,9 @@ CRIME_FLAG = B("crime_suspected", "Có dấu hiệu tội phạm (bạo lực ng
                "chuyển ngay Công an xã", "Signs of a crime: the commune police are told at once")
 
 # ---------------------------------------------------------------- Mẫu 01: intake (starts a case)
+# Mẫu số 01 records the informant "nếu người báo tin đồng ý": without consent ``intake.open_case`` keeps none of it
+REPORTER_CONSENT_HELP = ("Không đánh dấu thì họ tên, số điện thoại, địa chỉ và quan hệ của người báo tin sẽ không "
+                         "được lưu (Mẫu số 01: chỉ ghi nếu người báo tin đồng ý).")
 INTAKE_FIELDS = [
     C("channel", "Kênh tiếp nhận", "Channel", CHANNELS, required=True),
     C("report_medium", "Hình thức báo tin", "How the report came in", MEDIA),
@@ -150,7 +155,8 @@ INTAKE_FIELDS = [
     T("reporter_name", "Họ tên người báo tin", "Reporter's name", sensitive=True),
     T("reporter_phone", "Số điện thoại người báo tin", "Reporter's phone", sensitive=True),
     T("reporter_address", "Địa chỉ người báo tin", "Reporter's address", sensitive=True),
-    B("reporter_consent", "Người báo tin đồng ý cung cấp thông tin", "Reporter consents to be recorded"),
+    B("reporter_consent", "Người báo tin đồng ý cung cấp thông tin", "Reporter consents to be recorded",
+      help_vi=REPORTER_CONSENT_HELP),
     C("reporter_relation", "Quan hệ của người báo tin với trẻ", "Reporter's relation to the child", REPORTER_RELATIONS),
 ]
 INTAKE = Form("Báo cáo tiếp nhận thông tin", INTAKE_FIELDS, form_no="Mẫu 01")
@@ -218,20 +224,22 @@ FORMS: dict[str, Form] = {
         B("child_consulted", "Đã lấy ý kiến của trẻ (từ đủ 7 tuổi)", "The child (7 or older) was consulted"),
         M("needs", "Nhu cầu hỗ trợ, can thiệp", "Support needs", SERVICES, required=True),
     ], form_no="Mẫu 03"),
-    "draft_plan": Form("Kế hoạch hỗ trợ, can thiệp", [
+    "draft_plan": PlanForm("Kế hoạch hỗ trợ, can thiệp", [
         A("plan_objectives", "Mục tiêu", "Objectives", required=True),
         A("plan_measures", "Các biện pháp, người thực hiện, thời gian", "Measures, who, when", required=True),
         *REFER_FLAGS,
+        *SHARING_FIELDS,
         M("plan_assignees", "Cơ quan, tổ chức, cá nhân được phân công thực hiện", "Who carries out the measures",
           PLAN_ASSIGNEES),
         D("next_review_date", "Ngày rà soát dự kiến", "Planned review date"),
     ], form_no="Mẫu 04"),
     # opens on the rejected plan: its fields carry the same names, so the task's data holds the rejected content
-    "revise_plan": Form("Chỉnh sửa kế hoạch", [
+    "revise_plan": PlanForm("Chỉnh sửa kế hoạch", [
         A("revision_notes", "Nội dung chỉnh sửa", "What was changed", required=True),
         A("plan_objectives", "Mục tiêu", "Objectives", required=True),
         A("plan_measures", "Các biện pháp sau chỉnh sửa", "Measures after revision", required=True),
         *REFER_FLAGS,
+        *SHARING_FIELDS,
         M("plan_assignees", "Cơ quan, tổ chức, cá nhân được phân công thực hiện", "Who carries out the measures",
           PLAN_ASSIGNEES),
         D("next_review_date", "Ngày rà soát dự kiến", "Planned review date"),
