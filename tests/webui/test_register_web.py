@@ -139,12 +139,13 @@ def test_caregivers_groups_consents_and_export(app, engine, as_user):
     body = json.loads(res.get_data(as_text=True))
     assert body["person"]["full_name"] == "Lò Văn Páo" and body["relations"][0]["full_name"] == "Lò Thị Mẩy"
     assert {p["code"] for p in body["periods"]} == {"d", "left_behind"} and len(body["consents"]) == 1
-    assert [c["reference"] for c in body["cases"]] == [case.reference]
+    refs = [c["reference"] for c in body["cases"]]   # and the group's periodic follow-up the page started (#21.3)
+    assert refs[0] == case.reference and len(refs) == 2 and refs[1].startswith("TD-")
     consent = body["consents"][0]["id"]
     assert post(f"/consents/{consent}/withdraw").status_code == 303
     exported = [d for a, _, d in _actions(engine) if a == "register.export"]
     assert exported == [{"person": pid, "requester": "Công an tỉnh",
-                         "basis": "Công văn 12/CV-CAT ngày 20/11/2026 (Điều 19.1)", "cases": [case.reference]}]
+                         "basis": "Công văn 12/CV-CAT ngày 20/11/2026 (Điều 19.1)", "cases": refs}]
     acts = {a for a, _, _ in _actions(engine)}
     assert {"register.relation_add", "register.period_add", "register.consent_add", "register.consent_withdraw",
             "register.update"} <= acts

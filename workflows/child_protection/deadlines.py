@@ -119,6 +119,9 @@ RULES = [
                  "Trung tâm công tác xã hội xác nhận tiếp nhận", "Social-work centre acknowledges the referral",
                  "Quy chế phối hợp (cấu hình tỉnh)", escalate_to=CHAIRMAN),
 ]
+from workflows.child_protection.incident_report import RULE as INCIDENT_RULE  # noqa: E402
+
+RULES.append(INCIDENT_RULE)   # báo cáo đột xuất (#21.4): the province's 1 day
 DEADLINES = {rule.name: rule for rule in RULES}
 
 REFERRAL_CODES = ("police", "health", "education", "legal_aid", "social_work")
@@ -147,6 +150,7 @@ TASK_DEADLINES = {
     "separation_review": "separation_limit",
     "end_extended_separation": "separation_extension_end",
     "police_crime_result": "crime_report_resolution",
+    "report_incident": "incident_report",
     **{f"{code}_acknowledge": f"referral_ack_{code}" for code in REFERRAL_CODES},
 }
 

@@ -60,6 +60,9 @@ HELP = {
     "police_crime_report": "Tin báo có dấu hiệu tội phạm được chuyển ngay, song song với việc đánh giá của xã "
                            "(NĐ 56/2017 Điều 25.3): Công an xã tiếp nhận, lập biên bản, kiểm tra, xác minh sơ bộ và "
                            "chuyển Cơ quan điều tra có thẩm quyền (BLTTHS 2015 Điều 145).",
+    "report_incident": "Vụ việc xâm hại nghiêm trọng: báo ngay qua điện thoại cho cấp trên, ghi giờ báo và người nhận; "
+                       "gửi văn bản báo cáo trong 01 ngày (kế hoạch của tỉnh) và ghi số, ngày văn bản.",
+    "escalate_incident_report": "Báo cáo đột xuất chưa gửi đúng hạn: chỉ đạo gửi ngay báo cáo qua điện thoại và văn bản.",
     "police_crime_result": "Ghi kết quả giải quyết tin báo: khởi tố, không khởi tố hoặc tạm đình chỉ; thời hạn 20 ngày "
                            "kể từ ngày nhận tin báo, có thể kéo dài, gia hạn (BLTTHS 2015 Điều 147).",
     "police_crime_overdue": "Quá 20 ngày chưa có kết quả: ghi nhận việc kéo dài, gia hạn thời hạn giải quyết "

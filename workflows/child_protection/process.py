@@ -10,6 +10,7 @@ from workflows.child_protection.deadlines import REQUIRED_TIMERS
 from workflows.child_protection.deadlines import TASK_DEADLINES
 from workflows.child_protection.district_split import SPLITS
 from workflows.child_protection.forms import FORMS
+from workflows.child_protection.incident_report import FORM as INCIDENT_FORM
 from workflows.child_protection.intake import PROCESS_ID
 from workflows.child_protection.intake import open_case  # noqa: F401  (re-exported for callers)
 from workflows.child_protection.lanes import LANE_AGENCIES
@@ -18,12 +19,15 @@ from workflows.guards import required_timers
 
 BPMN_FILES = ["child_protection_case.bpmn", "temporary_separation.bpmn", "referral_police.bpmn",
               "referral_health.bpmn", "referral_education.bpmn", "referral_legal_aid.bpmn",
-              "referral_social_work.bpmn", "referral_crime_report.bpmn", "new_danger_response.bpmn"]
+              "referral_social_work.bpmn", "referral_crime_report.bpmn", "new_danger_response.bpmn",
+              "incident_report.bpmn"]
 
 # the new-danger steps record what the first ones do (Mẫu 02, the chairman's decision, the intervention: NĐ 56/2017
 # Điều 26, 31, 32), on their own 12 hours (``deadlines``: danger_response)
 TASK_FORMS = {**FORMS, "danger_assessment": FORMS["initial_assessment"],
-              "danger_decision": FORMS["emergency_decision"], "danger_intervention": FORMS["emergency_intervention"]}
+              "danger_decision": FORMS["emergency_decision"], "danger_intervention": FORMS["emergency_intervention"],
+              # báo cáo đột xuất (#21.4, ``incident_report``) and its escalation to the chairman
+              "report_incident": INCIDENT_FORM, "escalate_incident_report": FORMS["escalate_response_overdue"]}
 
 
 def _check_emergency_path(bundle: ParsedBundle) -> list[tuple[str, str]]:
