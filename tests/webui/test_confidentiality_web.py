@@ -109,3 +109,29 @@ def test_the_api_refuses_a_referral_without_consent_naming_the_field(app, engine
                                         "refer_health": True}})
     assert answer.status_code == 422, answer.get_json()
     assert "child_data_sharing_basis" in str(answer.get_json())
+
+
+def test_the_cli_starts_a_report_through_the_intake_and_keeps_no_reporter_without_consent(tmp_path, monkeypatch,
+                                                                                           cli_clock):
+    import json
+
+    from click.testing import CliRunner
+
+    from engine.db import Database
+    from engine.migrate import upgrade
+    from webui.cli import main
+    from webui.cli.common import engine as cli_engine
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/cli.sqlite3")
+    monkeypatch.chdir(tmp_path)
+    db = Database(f"sqlite:///{tmp_path}/cli.sqlite3")
+    upgrade(db)   # migration 0024 included
+    runner = CliRunner()
+    assert runner.invoke(main, ["seed-demo"], catch_exceptions=False).exit_code == 0
+    res = runner.invoke(main, ["cases", "start", "child_protection_case", "--commune", "X01", "--json", "--data",
+                               json.dumps(dict(REPORT, reporter_consent=False, reporter_address="Thôn 3"))],
+                        catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    data = cli_engine().case_data(json.loads(res.output)["id"])
+    assert data["child_name"] == REPORT["child_name"]
+    assert not any(data.get(k) for k in ("reporter_name", "reporter_phone", "reporter_address"))

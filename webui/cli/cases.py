@@ -76,9 +76,17 @@ def cases_migrate(process_id, from_version, to_version, dry_run):
 @click.option("--json", "as_json", is_flag=True, help='print {"id": …, "reference": …}')
 @friendly
 def cases_start(process_id, commune, data_json, as_json):
-    """Start a case of any deployed process (the child-protection intake has its own form and API)."""
+    """Start a case of any deployed process. A procedure's main process with an intake (e.g. Mẫu 01) is started
+    through that intake, as the web form and the API do: the same validation, and no reporter kept without
+    consent (#16.7)."""
+    from workflows import registry
+
     data = json_object(data_json, "--data")
-    case = engine().start_case(process_id, data, cli_actor(), incident_commune=commune)
+    proc = registry.for_process(process_id)
+    if proc is not None and proc.intake is not None and process_id == proc.config.process_id:
+        case = proc.intake.open_case(engine(), dict(data, incident_commune=commune), cli_actor())
+    else:
+        case = engine().start_case(process_id, data, cli_actor(), incident_commune=commune)
     if as_json:
         click.echo(json.dumps({"id": case.id, "reference": case.reference}))
     else:
