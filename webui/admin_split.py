@@ -18,6 +18,7 @@ from webui.admin import admin_required
 from webui.admin import me
 from webui.admin import province
 from webui.admin import refused
+from workflows import registry
 
 bp = Blueprint("admin_split", __name__, url_prefix="/admin")
 
@@ -29,10 +30,7 @@ def _engine():
 
 
 def _splits():
-    from workflows.child_protection.district_split import LEVEL_TITLES
-    from workflows.child_protection.district_split import SPLITS
-
-    return SPLITS, LEVEL_TITLES
+    return registry.level_splits(), registry.LEVEL_TITLES
 
 
 @bp.get("/province-split")

@@ -11,6 +11,7 @@ import pkgutil
 from functools import lru_cache
 
 import workflows
+from engine.process import LevelSplit
 from engine.process import ProcessRegistry
 from workflows.agencies import AGENCY_TYPES
 from workflows.agencies import AgencyType
@@ -65,6 +66,23 @@ def agency_types() -> dict[str, AgencyType]:
         for a in proc.agency_types:
             out.setdefault(a.code, a)
     return out
+
+
+# the levels of local government a province may give a task to (``LevelSplit.levels``; since 01/07/2025 two:
+# Luật Tổ chức chính quyền địa phương 2025 Điều 2)
+LEVEL_TITLES = {
+    "commune": ("Cấp xã (UBND xã)", "Commune (commune People's Committee)"),
+    "province": ("Cấp tỉnh (cơ quan chuyên môn của UBND tỉnh)", "Province (the provincial department)"),
+}
+
+
+def level_splits() -> list[LevelSplit]:
+    """The tasks the installed procedures let each province give to the commune or the province, by key."""
+    seen: dict[str, LevelSplit] = {}
+    for proc in procedures():
+        for rule in proc.config.level_splits:
+            seen.setdefault(rule.key, rule)
+    return list(seen.values())
 
 
 def build_registry() -> ProcessRegistry:

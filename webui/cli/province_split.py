@@ -1,5 +1,6 @@
 """``bvte province-split show|set``: which level of local government carries each former district task in a
-province (NĐ 147/2025/NĐ-CP, until 01/03/2027; ``workflows.child_protection.district_split``)."""
+province (NĐ 147/2025/NĐ-CP, until 01/03/2027): the rules the installed procedures declare
+(``workflows.registry.level_splits``)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ def province_split():
 def split_show(province):
     """Each former district task, the level that carries it now, and who chose it."""
     from engine.province_settings import show
-    from workflows.child_protection.district_split import SPLITS
+    from workflows import registry
 
-    for row in show(engine(), SPLITS, province):
+    for row in show(engine(), registry.level_splits(), province):
         rule = row["rule"]
         how = ("hết hiệu lực / expired: " + rule.after_end if row["expired"]
                else f"chosen by {row['changed_by']} ({row['reason']})" if row["chosen"] else "default")
@@ -41,10 +42,10 @@ def split_show(province):
 def split_set(province, key, level, reason):
     """Give a former district task to the commune or the province; tasks opened from now on follow it."""
     from engine.province_settings import change
-    from workflows.child_protection.district_split import SPLITS
+    from workflows import registry
 
     try:
-        rule = change(engine(), SPLITS, province, key, level, reason, cli_actor().label)
+        rule = change(engine(), registry.level_splits(), province, key, level, reason, cli_actor().label)
     except InvalidTaskData as exc:
         fail("; ".join(f"{field}: {', '.join(msgs)}" for field, msgs in exc.fields.items()))
     click.echo(f"{province} {rule.key}: {level}")

@@ -34,11 +34,6 @@ from engine.process import LevelSplit
 ND147 = "NĐ 147/2025/NĐ-CP (12/06/2025; hiệu lực 01/07/2025 – 01/03/2027)"
 ND147_END = dt.date(2027, 3, 1)
 
-LEVEL_TITLES = {
-    "commune": ("Cấp xã (UBND xã)", "Commune (commune People's Committee)"),
-    "province": ("Cấp tỉnh (Sở Y tế)", "Province (provincial health department)"),
-}
-
 SPLITS = [
     LevelSplit(
         key="nd147.alternative_care",

@@ -1,0 +1,41 @@
+"""The legal vocabulary the procedures' citations are written in, Vietnamese -> English (``webui.citations``
+translates a citation with it; official numbers such as 56/2017/NĐ-CP are kept as issued).
+"""
+
+# longest names first: "Luật Trẻ em 2016" before "Luật", "Mẫu số" before "Mẫu"
+TERMS = [
+    ("Luật Phòng, chống mua bán người", "Law on Prevention and Combat of Human Trafficking"),
+    ("Luật Bảo vệ dữ liệu cá nhân", "Law on Personal Data Protection"),
+    ("Luật Xử lý vi phạm hành chính", "Law on Handling Administrative Violations"),
+    ("Luật Trợ giúp pháp lý", "Law on Legal Aid"),
+    ("Luật Trẻ em", "Law on Children"),
+    ("Luật PCMBN", "Law on Human Trafficking"),
+    ("Bộ luật Dân sự", "Civil Code"),
+    ("BLTTHS", "Criminal Procedure Code"),
+    ("BLDS", "Civil Code"),
+    ("Nghị định", "Decree"),
+    ("Thông tư", "Circular"),
+    ("NĐ", "Decree"),
+    ("TT", "Circular"),
+    ("TTHC", "administrative procedure"),
+    ("Phụ lục", "Appendix"),
+    ("Chương", "Chapter"),
+    ("Điều", "Article"),
+    ("khoản", "clause"),
+    ("điểm", "point"),
+    ("chỉ tiêu", "indicator"),
+    ("sửa đổi", "amended"),
+    ("hiệu lực", "in force from"),
+    ("cấu hình tỉnh", "provincial setting"),
+    ("thiết lập của tỉnh", "provincial setting"),
+    ("thời hạn", "time limit"),
+    ("chính quyền địa phương hai cấp", "two-tier local government"),
+    ("số trẻ em có hoàn cảnh đặc biệt", "number of children in special circumstances"),
+    ("phân tổ môi trường xâm hại", "broken down by setting"),
+    ("đếm trẻ em", "counting children"),
+    ("mục", "section"),
+    ("từ", "from"),
+    ("Mẫu số", "Form"),
+    ("Mẫu", "Form"),
+    ("và", "and"),
+]
