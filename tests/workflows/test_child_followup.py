@@ -181,3 +181,22 @@ def test_cli_starts_missing_followups_idempotently_one_process_per_action(sqlite
     view = json.loads(bvte("cases", "show", f"TD-{period_id}", "--json"))
     assert view["status"] == "open" and view["process"] == "child_followup" and view["open_tasks"] == []
     assert sqlite_engine.case_data(view["id"])["followup_months"] == 4
+
+
+def test_the_sweep_links_a_follow_up_left_without_its_record(engine):
+    """A crash between the start and the link would leave the case outside the child's record: the sweep
+    links it."""
+    from sqlalchemy import delete
+
+    from engine.register.models import PersonCase
+    from workflows.child_followup.followups import on_sweep
+
+    pid, period_id = _child(engine)
+    case = start_for_period(engine, period_id)
+    with engine.db.write() as s:
+        s.execute(delete(PersonCase).where(PersonCase.case_id == case.id))
+        assert person_of_case(s, case.id) is None
+    on_sweep(engine)
+    with engine.db.read() as s:
+        assert person_of_case(s, case.id) == pid
+    assert on_sweep(engine) == 0

@@ -27,6 +27,7 @@ from engine.models import Case
 from engine.register import intervals
 from engine.register import records
 from engine.register.models import Person
+from engine.register.models import PersonCase
 from engine.register.models import PersonPeriod
 from engine.register.queries import canonical_commune
 from engine.runtime import Actor
@@ -160,8 +161,25 @@ def end_finished(engine) -> int:
     return sum(1 for pid in ended if end_for_period(engine, pid))
 
 
+def link_unlinked(engine) -> int:
+    """Link to its record every follow-up case left without one (a start and its link are two writes: a crash
+    between them must not leave the case outside the child's record); returns how many were linked."""
+    ref = literal("TD-") + cast(PersonPeriod.id, String)
+    with engine.db.read() as s:
+        rows = s.execute(select(Case.id, PersonPeriod.person_id).join(PersonPeriod, Case.reference == ref)
+                         .join(Person, Person.id == PersonPeriod.person_id)
+                         .outerjoin(PersonCase, PersonCase.case_id == Case.id)
+                         .where(PersonCase.case_id.is_(None), Person.status == "active")).all()
+    for case_id, person_id in rows:
+        with engine.db.write() as s:
+            records.link_case(s, engine.now(), ACTOR.username, person_id, case_id)
+    return len(rows)
+
+
 def on_sweep(engine) -> int:
-    """``Procedure.on_sweep``: start the missing follow-ups and stop the ended ones; returns cases started."""
+    """``Procedure.on_sweep``: start the missing follow-ups, link any left unlinked, stop the ended ones;
+    returns cases started."""
     started = ensure_followups(engine)
+    link_unlinked(engine)
     end_finished(engine)
     return started
