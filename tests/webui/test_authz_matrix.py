@@ -107,8 +107,11 @@ MATRIX = [
     # a province's administration: the administrator only (the writes below lack their reason: refused)
     *[("GET", p, lambda u: 200 if role(u) in ADMIN else 403) for p in (
         "/admin", "/admin/users", "/admin/users/canbo.x01", "/admin/users/import", "/admin/security",
-        "/admin/communes", "/admin/agencies", "/admin/calendar", "/admin/calendar?day=2026-11-23",
+        "/admin/communes", "/admin/agencies",
         "/admin/schedules", "/admin/tokens", "/admin/rosters")],
+    # the calendar deadlines count on (#20.5): the administrator changes it, the province's policy staff read it
+    *[("GET", p, lambda u: 200 if role(u) in ADMIN or role(u) == "policy" else 403) for p in (
+        "/admin/calendar", "/admin/calendar?day=2026-11-23")],
     *[("POST", p, lambda u: 422 if role(u) in ADMIN else 403) for p in (
         "/admin/users", "/admin/users/import", "/admin/communes", "/admin/communes/import", "/admin/agencies",
         "/admin/calendar/preview", "/admin/calendar")],
