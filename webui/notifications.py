@@ -16,7 +16,9 @@ from flask_login import current_user
 from flask_login import login_required
 
 from engine.errors import EngineError
+from engine.notify import messages
 from engine.notify import views
+from webui.filters import translated
 
 bp = Blueprint("notifications", __name__)
 OPERATOR_ROLES = {"policy"}
@@ -55,7 +57,10 @@ def _page(status: int):
     agency_duty = views.on_duty_now(eng, current_user.agency_id) if current_user.agency_id else []
     contact = views.my_contact(eng, current_user.id)
     province = views.province_quiet(eng, current_user.province_code)
-    return render_template("notifications/index.html", rows=views.inbox(eng, current_user.id), contact=contact,
+    rows = views.inbox(eng, current_user.id)
+    lang = str(get_locale() or "vi")
+    subjects = {r.id: messages.in_language(r.subject, r.kind, lang, translated) for r in rows}
+    return render_template("notifications/index.html", rows=rows, subjects=subjects, contact=contact,
                            on_duty=agency_duty, province_quiet=_hhmm(province),
                            own_quiet=_hhmm((contact.quiet_start_minute, contact.quiet_end_minute))
                            if contact is not None and contact.quiet_start_minute is not None else None), status

@@ -11,6 +11,7 @@ TERMS = [
     ("Luật Trẻ em", "Law on Children"),
     ("Luật PCMBN", "Law on Human Trafficking"),
     ("Bộ luật Dân sự", "Civil Code"),
+    ("Bộ luật Lao động", "Labour Code"),
     ("BLTTHS", "Criminal Procedure Code"),
     ("BLDS", "Civil Code"),
     ("Nghị định", "Decree"),
@@ -36,6 +37,7 @@ TERMS = [
     ("mục", "section"),
     ("từ", "from"),
     ("Mẫu số", "Form"),
+    ("số", "No."),
     ("Mẫu", "Form"),
     ("và", "and"),
 ]

@@ -43,6 +43,25 @@ def compose(kind: str, *, title: str, reference: str, due_at: dt.datetime | None
     return subject[:300], "\n".join(lines)
 
 
+def in_language(subject: str, kind: str, lang: str, translate=lambda title: title) -> str:
+    """A stored (bilingual) subject in one language for the bell's list: the kind's words in ``lang`` and the
+    task title through ``translate``; a subject of another shape is returned as stored."""
+    words = KINDS.get(kind)
+    if words is None:
+        return subject
+    emergency = subject.startswith(f"[{EMERGENCY[0]}] ")
+    rest = subject[len(EMERGENCY[0]) + 3:] if emergency else subject
+    head = f"{words[0]} / {words[1]}: "
+    if not rest.startswith(head):
+        return subject
+    title, sep, reference = rest[len(head):].rpartition(" — ")
+    if not sep:
+        title, reference = reference, ""
+    i = 0 if lang == "vi" else 1
+    mark = f"[{EMERGENCY[i]}] " if emergency else ""
+    return f"{mark}{words[i]}: {translate(title)}" + (f" — {reference}" if reference else "")
+
+
 def sms_text(subject: str, link: str) -> str:
     """An SMS: the subject and the link (kept short)."""
     return f"BVTE {subject} {link}"

@@ -126,9 +126,9 @@ def english_client(app, username):
 
 def pages(role: str, eng, cases) -> list[str]:
     fresh, urgent, planned = cases["fresh"], cases["urgent"], cases["planned"]
-    # /notifications is left out: a notification's text is stored bilingual with the task's Vietnamese title
-    # ("Việc mới / New task: ..."), and that page is being reworked elsewhere
-    mine = ["/", "/inbox", "/account", "/account/password", "/account/2fa"]
+    # /notifications: a notification's subject is stored bilingual with the task's Vietnamese title ("Việc mới
+    # / New task: ..."); the list shows it in the reader's language (engine.notify.messages.in_language)
+    mine = ["/", "/inbox", "/account", "/account/password", "/account/2fa", "/notifications"]
     case_pages = [f"/cases/{c.id}" for c in (fresh, urgent, planned)]
     prints = [f"/cases/{urgent.id}/print/mau-0{n}" for n in range(1, 7)]
     if role in ("canbo.x01", "chutich.x01", "congan.x01"):
@@ -155,7 +155,7 @@ def pages(role: str, eng, cases) -> list[str]:
     if role == "quantri.tinh":
         return mine + ["/admin", "/admin/users", "/admin/users/canbo.x01", "/admin/users/import",
                        "/admin/security", "/admin/communes", "/admin/agencies", "/admin/schedules",
-                       "/admin/tokens", "/admin/rosters"]
+                       "/admin/tokens", "/admin/rosters", "/admin/calendar", "/admin/province-split"]
     if role == "canbo.x02":
         return mine + [f"/cases/{fresh.id}"]   # a case one may not see: the not-found page
     return mine

@@ -138,3 +138,15 @@ def test_my_own_quiet_hours_hold_my_mail_and_bad_times_are_refused(app, engine, 
     with engine.db.read() as s:
         assert s.execute(select(AuditEvent).where(AuditEvent.action == "notify.contact",
                                                   AuditEvent.actor == "canbo.x01")).first() is not None
+
+
+def test_the_list_reads_in_one_language():
+    from engine.notify import messages
+
+    subject, _body = messages.compose("new_task", title="Đánh giá ban đầu", reference="X01-ABC", due_at=None,
+                                      emergency=True, link="/tasks/1")
+    assert messages.in_language(subject, "new_task", "vi") == "[KHẨN CẤP] Việc mới: Đánh giá ban đầu — X01-ABC"
+    assert messages.in_language(subject, "new_task", "en", lambda t: "Initial assessment") == \
+        "[EMERGENCY] New task: Initial assessment — X01-ABC"
+    assert messages.in_language("Something else", "new_task", "en") == "Something else"
+    assert messages.in_language(subject, "no_such_kind", "en") == subject
