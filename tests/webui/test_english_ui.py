@@ -201,3 +201,112 @@ def test_english_flash_and_validation_messages(world):
     again = client.get(f"/tasks/{t.id}", follow_redirects=True)
     problems += vietnamese_left(again.get_data(as_text=True), names)
     assert not problems, "\n".join(sorted(set(problems)))
+
+
+def _walk_trafficking(app, eng, names, report, path, case=None):
+    """Drive one trafficking case (a new one from ``report``, or ``case``) along ``path`` (task names, in
+    order), opening in English, before each step, the page of every open task (as the demo user of its lane)
+    and the case page (as the commune's officer). Returns what is left in Vietnamese, and the case."""
+    from workflows.trafficking_support.intake import open_case as open_trafficking
+    from workflows.trafficking_support.samples import DOERS
+    from workflows.trafficking_support.samples import SAMPLES as TS_SAMPLES
+
+    clients: dict[str, object] = {}
+
+    def client(user):
+        clients.setdefault(user, english_client(app, user))
+        return clients[user]
+
+    if case is None:
+        case = open_trafficking(eng, plain_data(report), actor_for(eng, "vhxh.x01"))
+    problems, seen = [], set()
+    for task_name in [*path, None]:
+        for t in eng.open_tasks(case.id):
+            if t.task_name in seen:
+                continue
+            seen.add(t.task_name)
+            user = DOERS.get(t.task_name, "ubnd.tinh").format(c="x01")
+            res = client(user).get(f"/tasks/{t.id}")
+            assert res.status_code == 200, f"{user} /tasks/{t.task_name}: HTTP {res.status_code}"
+            problems += [f"{user} task {t.task_name}: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
+        # the case page, as the commune's officer or (a case the commune does not hold yet) an open step's doer
+        viewers = ["vhxh.x01", *(DOERS.get(t.task_name, "ubnd.tinh").format(c="x01") for t in eng.open_tasks(case.id))]
+        res = next(r for r in (client(u).get(f"/cases/{case.id}") for u in viewers) if r.status_code == 200)
+        problems += [f"case page: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
+        if task_name is None:
+            break
+        [t] = [t for t in eng.open_tasks(case.id) if t.task_name == task_name]
+        user = DOERS.get(task_name, "ubnd.tinh").format(c="x01")
+        eng.complete_task(t.id, plain_data(TS_SAMPLES[task_name]), actor_for(eng, user))
+    return problems, case
+
+
+def test_other_procedures_in_english(world, clock):
+    """The trafficking-support procedure (its intake form, a case page and every task page along the support path
+    and the not-a-victim path, an escalation, as the lane's demo user) and the periodic follow-up of a child in the
+    register (its case page and its review task page) show no Vietnamese UI text in English."""
+    import datetime as dt
+
+    from engine.register import records
+    from engine.register.records import PersonFields
+    from engine.workdays import parse_instant
+    from workflows.child_followup.followups import start_for_period
+    from workflows.trafficking_support.samples import REPORT as TS_REPORT
+
+    app, eng, _cases = world
+    # the description child_link stores on the child-protection case it opens for a trafficked child is case
+    # data (the record is kept in Vietnamese), not UI text
+    names = [*data_names(eng), "Trẻ em bị mua bán (hồ sơ hỗ trợ nạn nhân"]
+    problems = []
+    for user in ("vhxh.x01", "congan.x01", "bienphong.tinh"):
+        res = english_client(app, user).get("/intake/trafficking_support")
+        assert res.status_code == 200, f"{user} intake: HTTP {res.status_code}"
+        problems += [f"{user} intake: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
+    support = ["receive_person", "initial_verification", "police_identification", "assess_needs",
+               "provide_essential_needs", "provide_health_support", "provide_psychological_support",
+               "provide_legal_aid", "provide_education_vocational", "grant_initial_allowance", "follow_up_visit"]
+    walked = [_walk_trafficking(app, eng, names, TS_REPORT, support),
+              _walk_trafficking(app, eng, names, TS_REPORT, ["receive_person", "initial_verification"]),
+              _walk_trafficking(app, eng, names, dict(TS_REPORT, person_age=14, trafficked_abroad=False,
+                                                      destination_country=""), ["receive_person"]),
+              _walk_trafficking(app, eng, names, dict(TS_REPORT, channel="border_guard"), []),
+              _walk_trafficking(app, eng, names, dict(TS_REPORT, channel="police"), [])]
+    # the steps left open become overdue: their escalation tasks and the overdue deadlines on the case pages
+    clock.set(clock.now() + dt.timedelta(days=40))
+    eng.fire_due_timers()
+    escalations = set()
+    for found, case in walked:
+        problems += found
+        problems += _walk_trafficking(app, eng, names, None, [], case)[0]
+        escalations |= {t.task_name for t in eng.open_tasks(case.id) if t.task_name.startswith("escalate_")}
+    assert escalations, "no trafficking step was escalated"
+
+    with eng.db.write() as s:
+        person = records.create_person(s, eng.now(), "canbo.x01", "P01", PersonFields(
+            full_name="Nguyen Thi Lan", sex="female", birth_date=dt.date(2015, 3, 2), residence_commune_code="X01"))
+        period = records.add_period(s, eng.now(), "canbo.x01", person.id, "group", "l", eng.now().date(), None,
+                                    "Bien ban xac minh cua UBND xa")
+        period_id = period.id
+    followup = start_for_period(eng, period_id)
+    officer = english_client(app, "canbo.x01")
+    for path in (f"/cases/{followup.id}", f"/register/{person.id}"):
+        res = officer.get(path)
+        problems += [f"canbo.x01 {path}: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
+    opens, _due = eng.case_data(followup.id)["review_schedule"][0]
+    clock.set(parse_instant(opens) + dt.timedelta(minutes=1))
+    eng.fire_due_timers()
+    officer = english_client(app, "canbo.x01")        # the clock moved past the session's idle limit
+    [review] = [t for t in eng.open_tasks(followup.id) if t.task_name == "periodic_review"]
+    for path in (f"/tasks/{review.id}", f"/cases/{followup.id}", "/inbox"):
+        res = officer.get(path)
+        assert res.status_code == 200, f"canbo.x01 {path}: HTTP {res.status_code}"
+        problems += [f"canbo.x01 {path}: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
+    # months later every case's open steps are overdue: each task page in the commune's inboxes, the
+    # child-protection sub-processes' (the incident report) and escalations among them
+    for user in ("canbo.x01", "chutich.x01"):
+        c = english_client(app, user)
+        for t in eng.inbox(actor_for(eng, user).agency_id):
+            res = c.get(f"/tasks/{t.id}")
+            assert res.status_code == 200, f"{user} /tasks/{t.task_name}: HTTP {res.status_code}"
+            problems += [f"{user} task {t.task_name}: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
+    assert not problems, "\n".join(sorted(set(problems)))
