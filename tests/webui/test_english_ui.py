@@ -204,8 +204,8 @@ def test_english_flash_and_validation_messages(world):
 
 
 def _walk_trafficking(app, eng, names, report, path, case=None):
-    """Drive one trafficking case (a new one from ``report``, or ``case``) along ``path`` (task names, in
-    order), opening in English, before each step, the page of every open task (as the demo user of its lane)
+    """Drive one trafficking case (a new one from ``report``, or ``case``) along ``path`` (task names, or
+    (task name, data overrides), in order), opening in English, before each step, the page of every open task (as the demo user of its lane)
     and the case page (as the commune's officer). Returns what is left in Vietnamese, and the case."""
     from workflows.trafficking_support.intake import open_case as open_trafficking
     from workflows.trafficking_support.samples import DOERS
@@ -225,7 +225,8 @@ def _walk_trafficking(app, eng, names, report, path, case=None):
             if t.task_name in seen:
                 continue
             seen.add(t.task_name)
-            user = DOERS.get(t.task_name, "ubnd.tinh").format(c="x01")
+            with eng.db.read() as ses:      # a demo user of the agency the task is routed to
+                user = min(ses.execute(select(User.username).where(User.agency_id == t.agency_id)).scalars())
             res = client(user).get(f"/tasks/{t.id}")
             assert res.status_code == 200, f"{user} /tasks/{t.task_name}: HTTP {res.status_code}"
             problems += [f"{user} task {t.task_name}: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
@@ -235,16 +236,19 @@ def _walk_trafficking(app, eng, names, report, path, case=None):
         problems += [f"case page: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
         if task_name is None:
             break
+        task_name, overrides = task_name if isinstance(task_name, tuple) else (task_name, {})
         [t] = [t for t in eng.open_tasks(case.id) if t.task_name == task_name]
-        user = DOERS.get(task_name, "ubnd.tinh").format(c="x01")
-        eng.complete_task(t.id, plain_data(TS_SAMPLES[task_name]), actor_for(eng, user))
+        user = DOERS.get(task_name, "ubnd.tinh").format(c=(t.commune_code or "X01").lower())
+        eng.complete_task(t.id, plain_data(dict(TS_SAMPLES[task_name], **overrides)), actor_for(eng, user))
     return problems, case
 
 
 def test_other_procedures_in_english(world, clock):
-    """The trafficking-support procedure (its intake form, a case page and every task page along the support path
-    and the not-a-victim path, an escalation, as the lane's demo user) and the periodic follow-up of a child in the
-    register (its case page and its review task page) show no Vietnamese UI text in English."""
+    """The trafficking-support procedure (its intake form; the case pages and every user task's page along the
+    support path and the border-guard, police, not-a-victim, other-commune and child branches, and the
+    escalations of the steps left overdue, each as a demo user of the agency the task is routed to) and the
+    periodic follow-up of a child in the register (its case page, its review task page and the chairman's
+    escalation of the overdue review) show no Vietnamese UI text in English."""
     import datetime as dt
 
     from engine.register import records
@@ -265,10 +269,15 @@ def test_other_procedures_in_english(world, clock):
     support = ["receive_person", "initial_verification", "police_identification", "assess_needs",
                "provide_essential_needs", "provide_health_support", "provide_psychological_support",
                "provide_legal_aid", "provide_education_vocational", "grant_initial_allowance", "follow_up_visit"]
+    identified = ["receive_person", "initial_verification", "police_identification"]
     walked = [_walk_trafficking(app, eng, names, TS_REPORT, support),
               _walk_trafficking(app, eng, names, TS_REPORT, ["receive_person", "initial_verification"]),
+              _walk_trafficking(app, eng, names, TS_REPORT, [
+                  "receive_person", ("initial_verification", {"verification_outcome": "not_victim"})]),
+              _walk_trafficking(app, eng, names, TS_REPORT, [*identified, ("assess_needs", {
+                  "support_measures": ["health"], "residence_commune_confirmed": "X02"}), "provide_health_support"]),
               _walk_trafficking(app, eng, names, dict(TS_REPORT, person_age=14, trafficked_abroad=False,
-                                                      destination_country=""), ["receive_person"]),
+                                                      destination_country=""), identified),
               _walk_trafficking(app, eng, names, dict(TS_REPORT, channel="border_guard"), []),
               _walk_trafficking(app, eng, names, dict(TS_REPORT, channel="police"), [])]
     # the steps left open become overdue: their escalation tasks and the overdue deadlines on the case pages
@@ -301,12 +310,17 @@ def test_other_procedures_in_english(world, clock):
         res = officer.get(path)
         assert res.status_code == 200, f"canbo.x01 {path}: HTTP {res.status_code}"
         problems += [f"canbo.x01 {path}: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
-    # months later every case's open steps are overdue: each task page in the commune's inboxes, the
-    # child-protection sub-processes' (the incident report) and escalations among them
+    # the review overdue, months after the rest: each task page in the commune's inboxes, the follow-up's
+    # escalation, the child-protection sub-processes' (the incident report) and escalations among them
+    clock.set(parse_instant(_due) + dt.timedelta(minutes=1))
+    eng.fire_due_timers()
+    seen = set()
     for user in ("canbo.x01", "chutich.x01"):
         c = english_client(app, user)
         for t in eng.inbox(actor_for(eng, user).agency_id):
+            seen.add(t.task_name)
             res = c.get(f"/tasks/{t.id}")
             assert res.status_code == 200, f"{user} /tasks/{t.task_name}: HTTP {res.status_code}"
             problems += [f"{user} task {t.task_name}: {x}" for x in vietnamese_left(res.get_data(as_text=True), names)]
+    assert {"escalate_review_overdue", "report_incident"} <= seen, seen
     assert not problems, "\n".join(sorted(set(problems)))
