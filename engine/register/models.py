@@ -153,7 +153,9 @@ PG_TRGM_INDEX = """DO $$ BEGIN
 END $$"""
 TRGM_INDEXES = (("ix_persons_name_trgm", "persons", "name_folded"),
                 ("ix_person_relations_name_trgm", "person_relations", "name_folded"))
-event.listen(Person.__table__, "before_create", DDL(PG_EXTENSIONS).execute_if(dialect="postgresql"))
+# DDL formats its text with %: the PL/pgSQL notices' % are doubled (migration 0018 runs the text as it is)
+event.listen(Person.__table__, "before_create",
+             DDL(PG_EXTENSIONS.replace("%", "%%")).execute_if(dialect="postgresql"))
 for _name, _table, _column in TRGM_INDEXES:
     _target = Person.__table__ if _table == "persons" else PersonRelation.__table__
     event.listen(_target, "after_create",
