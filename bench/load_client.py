@@ -9,10 +9,14 @@ import queue
 import sys
 import threading
 import time
+from pathlib import Path
 
-BODY = json.dumps({"data": {"harm_severity": "high", "abuser_access": "high", "care_obstacles": "high",
-                            "self_protection": "low", "serious_harm": True, "caregiver_is_abuser": True,
-                            "assessment_notes": "Tổn hại nghiêm trọng."}})
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.samples import HIGH  # noqa: E402
+
+# the initial assessment's data as the tests complete it (a form that gains a required field cannot leave the
+# benchmark posting an outdated body: every request would be a 422 and the throughput 0/s)
+BODY = json.dumps({"data": HIGH})
 
 
 def main(path):
