@@ -115,23 +115,9 @@ class Scope:
         return select(PersonCase.person_id).where(or_(PersonCase.case_id.in_(held), PersonCase.case_id.in_(done)))
 
     def clause(self):
-        cond = Person.province_code == self.province
-        if self.communes is None:
-            return cond
-        c = sorted(self.communes)
-        parts = []
-        if c:
-            parts.append(Person.residence_commune_code.in_(c))
-            parts.append(Person.id.in_(select(PersonCase.person_id).join(Case, Case.id == PersonCase.case_id).where(
-                or_(Case.commune_code.in_(c), Case.incident_commune_code.in_(c), Case.residence_commune_code.in_(c)))))
-        if self.agency_id is not None:
-            held = select(OpenTask.case_id).where(OpenTask.agency_id == self.agency_id)
-            done = select(CaseStep.case_id).where(CaseStep.agency_id == self.agency_id)
-            parts.append(Person.id.in_(select(PersonCase.person_id).where(
-                or_(PersonCase.case_id.in_(held), PersonCase.case_id.in_(done)))))
-        if not parts:
-            return and_(cond, Person.id.is_(None))
-        return and_(cond, or_(*parts))
+        """The whole scope as one condition: the union of ``clauses``."""
+        parts = self.clauses()
+        return parts[0] if len(parts) == 1 else or_(*parts)
 
 
 def candidates(s: Session, scope: Scope, *, name: str | None, id_number: str | None = None,
