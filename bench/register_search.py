@@ -76,12 +76,15 @@ PERSON_INDEXES = [
     "CREATE INDEX ix_persons_commune_key ON persons (residence_commune_code, name_key)",
     "CREATE INDEX ix_person_relations_person_id ON person_relations (person_id)",
     "CREATE INDEX ix_person_relations_name_folded ON person_relations (name_folded)",
+    "CREATE INDEX ix_person_relations_province_name ON person_relations (province_code, name_folded)",
+    "CREATE INDEX ix_person_relations_commune_name ON person_relations (residence_commune_code, name_folded)",
 ]
 PG_ONLY = ["CREATE INDEX ix_persons_name_trgm ON persons USING gin (name_folded gin_trgm_ops)",
            "CREATE INDEX ix_person_relations_name_trgm ON person_relations USING gin (name_folded gin_trgm_ops)"]
 DROP = ["ix_persons_id_number", "ix_persons_province_name", "ix_persons_commune_name", "ix_persons_province_key",
         "ix_persons_commune_key",
-        "ix_person_relations_person_id", "ix_person_relations_name_folded", "ix_persons_name_trgm",
+        "ix_person_relations_person_id", "ix_person_relations_name_folded", "ix_person_relations_province_name",
+        "ix_person_relations_commune_name", "ix_persons_name_trgm",
         "ix_person_relations_name_trgm"]
 
 
@@ -118,13 +121,14 @@ def rows(n: int, communes: list[str], seed: int = 21):
         carer = make_name(rng, family, "female")
         yield ((pid, PROVINCE, name, "[]", folded, name_key(folded), sex, birth, year, birth is None, number,
                 commune, f"Thôn {rng.randint(1, 20)}", "{}", "active", "bench", NOW, NOW),
-               (pid, carer, fold(carer), "mother", f"09{rng.randint(0, 99999999):08d}", None, True))
+               (pid, carer, fold(carer), "mother", f"09{rng.randint(0, 99999999):08d}", None, True, PROVINCE, commune))
 
 
 PERSON_COLS = ("id, province_code, full_name, other_names, name_folded, name_key, sex, birth_date, birth_year, "
                "birth_estimated, id_number, residence_commune_code, residence_detail, attributes, status, "
                "created_by, created_at, updated_at")
-REL_COLS = "person_id, full_name, name_folded, relationship, phone, address, is_caregiver"
+REL_COLS = ("person_id, full_name, name_folded, relationship, phone, address, is_caregiver, province_code, "
+            "residence_commune_code")
 
 
 def setup(db: Database, n: int) -> tuple[list[str], float, float]:
@@ -176,11 +180,11 @@ def _load_sqlite(db: Database, n: int, communes, parts) -> None:
             _count(parts, rel[2])
             if len(batch_p) >= 20000:
                 cur.executemany(f"INSERT INTO persons ({PERSON_COLS}) VALUES ({', '.join('?' * 18)})", batch_p)
-                cur.executemany(f"INSERT INTO person_relations ({REL_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)", batch_r)
+                cur.executemany(f"INSERT INTO person_relations ({REL_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch_r)
                 batch_p, batch_r = [], []
         if batch_p:
             cur.executemany(f"INSERT INTO persons ({PERSON_COLS}) VALUES ({', '.join('?' * 18)})", batch_p)
-            cur.executemany(f"INSERT INTO person_relations ({REL_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?)", batch_r)
+            cur.executemany(f"INSERT INTO person_relations ({REL_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch_r)
         cur.execute("COMMIT")
     finally:
         raw.close()
@@ -285,7 +289,7 @@ def report(label: str, n: int, loaded: float, indexed: float, results: dict) -> 
     return "\n".join(lines)
 
 
-def bench(kind: str, n: int, count: int, reuse: str | None = None) -> str:
+def bench(kind: str, n: int, count: int, reuse: str | None = None, keep: bool = False) -> str:
     os.environ["BVTE_PG_STATEMENT_TIMEOUT_MS"] = "0"   # the bulk load and the index builds run for minutes
     if reuse:   # a database an earlier run loaded (kept with --keep): measure only
         db = Database(reuse)
@@ -315,8 +319,10 @@ def bench(kind: str, n: int, count: int, reuse: str | None = None) -> str:
         return text_out
     finally:
         db.dispose()
-        if pg is not None:
+        if pg is not None and not keep:
             pg.drop()
+        elif pg is not None:
+            print(f"kept: --reuse {pg.url}", flush=True)
 
 
 def main() -> None:
@@ -326,10 +332,11 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=600)
     ap.add_argument("--quick", action="store_true", help="20,000 children, 120 queries")
     ap.add_argument("--reuse", help="measure on this already loaded database URL (no generation)")
+    ap.add_argument("--keep", action="store_true", help="keep the PostgreSQL database (printed) for --reuse")
     args = ap.parse_args()
     for kind in (["sqlite", "postgres"] if args.db == "both" else [args.db]):
         n = 20000 if args.quick else args.n or (200_000 if kind == "sqlite" else 2_000_000)
-        bench(kind, n, 120 if args.quick else args.queries, args.reuse)
+        bench(kind, n, 120 if args.quick else args.queries, args.reuse, args.keep)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,11 @@ class PersonRelation(Base):
     phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
     address: Mapped[str | None] = mapped_column(String(300), nullable=True)
     is_caregiver: Mapped[bool] = mapped_column(Boolean, default=True)
+    # the person's province and residence commune, copied here (kept by ``records``) for the search's indexes
+    province_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    residence_commune_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    __table_args__ = (Index("ix_person_relations_province_name", "province_code", "name_folded"),
+                      Index("ix_person_relations_commune_name", "residence_commune_code", "name_folded"))
 
 
 class PersonPeriod(Base):

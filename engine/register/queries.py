@@ -18,6 +18,7 @@ from engine.models import ProcessVersion
 from engine.register.fold import fold
 from engine.register.models import Person
 from engine.register.models import PersonCase
+from engine.register.models import PersonRelation
 
 
 def person_of_case(s: Session, case_id: str) -> str | None:
@@ -103,6 +104,21 @@ class Scope:
         if self.agency_id is not None:
             parts.append(and_(cond, Person.id.in_(self._of_agency())))
         return parts or [and_(cond, Person.id.is_(None))]
+
+    def relation_clauses(self) -> list:
+        """Beside each part of ``clauses``, a condition on ``PersonRelation``'s copy of the person's province and
+        commune that the relations' own indexes serve (None where the part has none): a caregiver's name is then
+        looked up among the commune's relations, not the province's."""
+        on_province = PersonRelation.province_code == self.province
+        if self.communes is None:
+            return [on_province]
+        c = sorted(self.communes)
+        out: list = []
+        if c:
+            out += [and_(on_province, PersonRelation.residence_commune_code.in_(c)), None]
+        if self.agency_id is not None:
+            out.append(None)
+        return out or [None]
 
     @staticmethod
     def _of_communes(c):

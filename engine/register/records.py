@@ -123,6 +123,9 @@ def update_person(s: Session, now: dt.datetime, actor: str, person_id: str, fiel
     old_name = person.name_folded
     _apply(person, fields)
     person.updated_at = now
+    if before["residence_commune_code"] != person.residence_commune_code:   # the search's copy on the relations
+        s.execute(update(PersonRelation).where(PersonRelation.person_id == person_id)
+                  .values(residence_commune_code=person.residence_commune_code))
     if person.name_folded != old_name:
         count_parts(s, [old_name], -1)
         count_parts(s, [person.name_folded])
@@ -172,9 +175,12 @@ def link_case(s: Session, now: dt.datetime, actor: str, person_id: str, case_id:
 
 
 def _add_relation(s: Session, person_id: str, rel: RelationFields) -> PersonRelation:
+    person = s.get(Person, person_id)
     row = PersonRelation(person_id=person_id, full_name=" ".join(rel.full_name.split()),
                          name_folded=fold(rel.full_name), relationship=rel.relationship, phone=rel.phone or None,
-                         address=rel.address or None, is_caregiver=rel.is_caregiver)
+                         address=rel.address or None, is_caregiver=rel.is_caregiver,
+                         province_code=person.province_code if person else None,
+                         residence_commune_code=person.residence_commune_code if person else None)
     s.add(row)
     s.flush()
     return row
