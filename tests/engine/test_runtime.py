@@ -129,8 +129,10 @@ def test_two_concurrent_completions_one_wins(engine, as_user):
     assert sorted(results) == ["conflict", "ok"]
     with engine.db.read() as s:
         assert s.execute(select(func.count()).select_from(CaseStep).where(CaseStep.task_id == t.id)).scalar() == 1
-    # serious violence: the police get the crime report at once (NĐ 56/2017 Điều 25.3)
-    assert sorted(x.task_name for x in engine.open_tasks(case.id)) == ["emergency_decision", "police_crime_report"]
+    # serious violence: the police get the crime report at once (NĐ 56/2017 Điều 25.3), and the commune its
+    # immediate incident report (the provincial plan, #21.4)
+    assert sorted(x.task_name for x in engine.open_tasks(case.id)) == ["emergency_decision", "police_crime_report",
+                                                                       "report_incident"]
 
 
 def test_claim_blocks_others(engine, as_user):

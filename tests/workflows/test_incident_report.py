@@ -10,6 +10,8 @@ from engine.db import Database
 from engine.runtime import Engine
 from tests.support.samples import REPORT
 from tests.support.samples import actor_for
+from tests.support.samples import complete
+from tests.support.samples import open_task
 from workflows.child_protection.intake import open_case
 from workflows.registry import build_registry
 
@@ -43,3 +45,33 @@ def test_serious_case_gets_the_incident_report_with_its_one_day_and_escalation(e
     finally:
         for eng in made:
             eng.db.dispose()
+
+
+def test_assessment_that_first_finds_sexual_abuse_gives_the_report_counted_from_the_assessment(engine, clock):
+    """A report received as plain neglect whose initial assessment finds sexual abuse: the incident report is due
+    24 h after the assessment (when the commune learnt of it), beside the crime report to the police."""
+    report = {**REPORT, "case_category": "at_risk", "abuse_forms": [], "urgency": "non_emergency"}
+    case = open_case(engine, report, actor_for(engine, "canbo.x01"))
+    assert "report_incident" not in [t.task_name for t in engine.open_tasks(case.id)]
+    clock.set(case.received_at + dt.timedelta(hours=30))
+    assessed_at = clock.now()
+    complete(engine, case.id, "initial_assessment", actor_for(engine, "canbo.x01"), abuse_forms=["sexual_abuse"])
+    fresh = Engine(Database(engine.db.url), build_registry(), clock)
+    try:
+        task = open_task(fresh, case.id, "report_incident")
+        assert task.due_at == assessed_at + dt.timedelta(hours=24)
+        assert "report_incident" in _names(fresh, "canbo.x01", case.id)
+        clock.set(assessed_at + dt.timedelta(hours=23))
+        fresh.fire_due_timers()
+        assert "escalate_incident_report" not in [t.task_name for t in fresh.open_tasks(case.id)]
+        clock.set(assessed_at + dt.timedelta(hours=24, minutes=1))
+        fresh.fire_due_timers()
+        assert "escalate_incident_report" in _names(fresh, "chutich.x01", case.id)
+    finally:
+        fresh.db.dispose()
+
+
+def test_assessment_of_a_case_already_reported_at_intake_gives_no_second_report(engine, clock):
+    case = open_case(engine, {**REPORT, "abuse_forms": ["sexual_abuse"]}, actor_for(engine, "canbo.x01"))
+    complete(engine, case.id, "initial_assessment", actor_for(engine, "canbo.x01"), abuse_forms=["sexual_abuse"])
+    assert [t.task_name for t in engine.open_tasks(case.id)].count("report_incident") == 1
