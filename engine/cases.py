@@ -66,11 +66,14 @@ class Cases:
     def start_case(self, process_id: str, data: dict, actor: Actor, *, incident_commune: str,
                    residence_commune: str | None = None, received_at: dt.datetime | None = None,
                    summary: dict | None = None, dedup_key: str | None = None,
-                   idempotency: tuple[int, str, str] | None = None, reference: str | None = None) -> Case:
+                   idempotency: tuple[int, str, str] | None = None, reference: str | None = None,
+                   on_start: Callable[[Session, Case], None] | None = None) -> Case:
         """Create a case on the latest version of ``process_id`` and run it to its first waits.
 
         ``idempotency`` = (user id, key, request hash): recorded in the same transaction as the case,
-        so a retried request can never create a second case (see ``replay``).
+        so a retried request can never create a second case (see ``replay``). ``on_start(session, case)``:
+        the caller's own writes that belong with the new case (e.g. its link to a register record), in the
+        same transaction: either both are stored or neither.
         """
         now = self.ctx.now()
         received_at = received_at or now
@@ -120,6 +123,8 @@ class Cases:
                 s.add(IdempotencyKey(user_id=user_id, key=key, request_hash=request_hash, status=201,
                                      body={"case_id": case_id}, created_at=now))
                 s.flush()   # a concurrent retry fails here on the unique key and rolls back whole
+            if on_start is not None:
+                on_start(s, case)
         return case
 
     def replay(self, user_id: int, key: str) -> IdempotencyKey | None:

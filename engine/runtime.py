@@ -22,6 +22,7 @@ per responsibility, all sharing one ``Context`` (database, registry, clock):
 from __future__ import annotations
 
 import datetime as dt
+from typing import Callable
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import Row
@@ -145,12 +146,14 @@ class Engine:
     def start_case(self, process_id: str, data: dict, actor: Actor, *, incident_commune: str,
                    residence_commune: str | None = None, received_at: dt.datetime | None = None,
                    summary: dict | None = None, dedup_key: str | None = None,
-                   idempotency: tuple[int, str, str] | None = None, reference: str | None = None) -> Case:
-        """Create a case on the latest version of ``process_id`` and run it to its first waits."""
+                   idempotency: tuple[int, str, str] | None = None, reference: str | None = None,
+                   on_start: Callable[[Session, Case], None] | None = None) -> Case:
+        """Create a case on the latest version of ``process_id`` and run it to its first waits;
+        ``on_start(session, case)``: the caller's writes that belong with it, in the same transaction."""
         return self.cases.start_case(process_id, data, actor, incident_commune=incident_commune,
                                      residence_commune=residence_commune, received_at=received_at,
                                      summary=summary, dedup_key=dedup_key, idempotency=idempotency,
-                                     reference=reference)
+                                     reference=reference, on_start=on_start)
 
     def replay(self, user_id: int, key: str) -> IdempotencyKey | None:
         """The stored outcome of an earlier request with this Idempotency-Key, if any."""

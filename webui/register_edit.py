@@ -94,6 +94,7 @@ def edit(person_id: str):
         try:
             with engine.db.write() as s:
                 records.update_person(s, engine.now(), current_user.username, person.id, register.fields_of(values))
+            _period_hook(register, "on_person_updated", engine, person.id)
             flash(_("Đã lưu."), "success")
             return _back(person.id)
         except InvalidTaskData as exc:

@@ -184,8 +184,8 @@ def test_cli_starts_missing_followups_idempotently_one_process_per_action(sqlite
 
 
 def test_the_sweep_links_a_follow_up_left_without_its_record(engine):
-    """A crash between the start and the link would leave the case outside the child's record: the sweep
-    links it."""
+    """A case left outside the child's record (started by an older version, a restored backup): the sweep links
+    it."""
     from sqlalchemy import delete
 
     from engine.register.models import PersonCase
@@ -200,3 +200,62 @@ def test_the_sweep_links_a_follow_up_left_without_its_record(engine):
     with engine.db.read() as s:
         assert person_of_case(s, case.id) == pid
     assert on_sweep(engine) == 0
+
+
+def test_a_follow_up_starts_with_its_record_link_in_one_transaction(engine, monkeypatch):
+    """The link fails: no case is left behind either (the start and the link are one transaction), and the next
+    sweep starts it whole."""
+    from engine.models import Case
+
+    pid, period_id = _child(engine)
+
+    def broken(*_a, **_k):
+        raise RuntimeError("the link write failed")
+    monkeypatch.setattr(records, "link_case", broken)
+    with pytest.raises(RuntimeError):
+        start_for_period(engine, period_id)
+    with engine.db.read() as s:
+        assert s.execute(select(Case).where(Case.reference == f"TD-{period_id}")).scalar() is None
+    monkeypatch.undo()
+    case = start_for_period(engine, period_id)
+    with engine.db.read() as s:
+        assert person_of_case(s, case.id) == pid
+
+
+def test_a_changed_interval_or_birth_date_reschedules_the_running_follow_ups(engine, clock, fresh):
+    """The province moves group l from 3 to 6 months while a follow-up runs: the review under way keeps its dates,
+    the later ones follow the new interval (audited); the birth date corrected to 16 in 2027: it ends then."""
+    from workflows.child_followup.followups import reschedule
+
+    person_id, period_id = _child(engine)
+    case = start_for_period(engine, period_id)
+    first = engine.case_data(case.id)["review_schedule"][0]
+    assert set_months(engine, "admin", "P01", "l", 6) == 1
+    assert set_months(engine, "admin", "P01", "l", 6) == 0            # already on the rule
+    with engine.db.read() as s:
+        [event] = s.execute(select(AuditEvent).where(AuditEvent.action == "case.amend")).scalars()
+        assert event.case_id == case.id and event.detail["new"]["followup_months"] == 6
+    eng = fresh()
+    clock.set(parse_instant(first[0]) + dt.timedelta(minutes=1))
+    eng.fire_due_timers()
+    [task] = _tasks(eng, "canbo.x01")
+    assert task.due_at == parse_instant(first[1])                    # the review under way: unchanged
+    eng.complete_task(task.id, REVIEW, actor_for(eng, "canbo.x01"))
+    data = fresh().case_data(case.id)
+    assert data["followup_months"] == 6 and data["review_schedule"][0] == first
+    dues = [parse_instant(due).date() for _opens, due in data["review_schedule"]]
+    assert dues[1] >= dt.date(2027, 5, 20) and dues[2] >= dt.date(2027, 11, 20) and dues[2] < dt.date(2027, 12, 1)
+    # the birth date corrected: 16 on 1 Dec 2027, so the review due 20/11/2027 is the last
+    eng = fresh()
+    with eng.db.write() as s:
+        records.update_person(s, eng.now(), "canbo.x01", person_id, PersonFields(
+            full_name="Nguyễn Thị Lan", sex="female", birth_date=dt.date(2011, 12, 1), residence_commune_code="X01"))
+    assert reschedule(eng, person_id=person_id) == 1
+    for n in (1, 2):
+        eng = fresh()
+        opens, _ = data["review_schedule"][n]
+        clock.set(parse_instant(opens) + dt.timedelta(minutes=1))
+        eng.fire_due_timers()
+        [task] = _tasks(eng, "canbo.x01")
+        eng.complete_task(task.id, REVIEW, actor_for(eng, "canbo.x01"))
+    assert fresh().get_case(case.id).status == "closed"

@@ -117,7 +117,8 @@ def followups_interval(province, group, months):
     if months is not None:
         if not group:
             fail("--months needs --group")
-        fu.set_months(eng, cli_actor().username, province, group, months)
+        moved = fu.set_months(eng, cli_actor().username, province, group, months)
+        click.echo(f"{province} {group}: {moved} running follow-up(s) rescheduled")
     for code, n in fu.months_for(eng, province).items():
         if not group or code == group:
             click.echo(f"{province} {code}: every {n} month(s)")

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engine import messages
+from engine.amend import amend
 from engine.errors import Conflict
 from engine.models import Case
 from engine.register import intervals
@@ -32,6 +33,7 @@ from engine.register.models import PersonPeriod
 from engine.register.queries import canonical_commune
 from engine.runtime import Actor
 from engine.workdays import VN_TZ
+from engine.workdays import parse_instant
 from workflows.child_followup.process import MESSAGE
 from workflows.child_followup.process import PROCESS_ID
 from workflows.child_followup.schedule import DEFAULT_MONTHS
@@ -54,13 +56,57 @@ def months_for(engine, province: str) -> dict[str, int]:
         return {**DEFAULT_MONTHS, **intervals.intervals(s, province, KIND)}
 
 
-def set_months(engine, actor: str, province: str, group: str, months: int) -> None:
+def set_months(engine, actor: str, province: str, group: str, months: int) -> int:
+    """Set the interval; the running follow-ups of the group in the province are rescheduled (how many)."""
     from engine.errors import InvalidTaskData
 
     if group not in GROUP_LABELS:
         raise InvalidTaskData({"group": [f"không có nhóm '{group}' (Luật Trẻ em Điều 10.1) / no such group"]})
     with engine.db.write() as s:
         intervals.set_interval(s, engine.now(), actor, province, KIND, group, months)
+    return reschedule(engine, province=province, group=group)
+
+
+def reschedule(engine, *, province: str | None = None, group: str | None = None,
+               person_id: str | None = None) -> int:
+    """Bring the running follow-ups (of ``province``/``group``/``person_id``) onto the current rule: the
+    province's interval for the group and the child's 16th birthday as the record now has them. The review under
+    way keeps its dates; the ones after it are drawn again (``engine.amend``, audited). How many changed."""
+    ref = literal("TD-") + cast(PersonPeriod.id, String)
+    q = (select(Case.id, PersonPeriod, Person).join(PersonPeriod, Case.reference == ref)
+         .join(Person, Person.id == PersonPeriod.person_id)
+         .where(Case.status == "open", PersonPeriod.kind == KIND).order_by(Case.id))
+    if province:
+        q = q.where(Person.province_code == province)
+    if group:
+        q = q.where(PersonPeriod.code == group)
+    if person_id:
+        q = q.where(Person.id == person_id)
+    with engine.db.read() as s:
+        rows = s.execute(q).all()
+        cal = engine.calendar(s)
+    cache: dict[str, dict[str, int]] = {}
+    changed = 0
+    for case_id, period, person in rows:
+        months = cache.setdefault(person.province_code, months_for(engine, person.province_code))[period.code]
+        turns_16 = sixteenth_birthday(person.birth_date, person.birth_year)
+        start = period.start_date or _today(engine)
+        now = engine.now()
+
+        def change(data, months=months, turns_16=turns_16, start=start, now=now):
+            done = int(data.get("review_no") or 0)
+            old = list(data.get("review_schedule") or [])[:done]
+            current_due = old[-1][1] if old else None
+            ahead = [r for r in review_schedule(start, months, turns_16, now, cal)
+                     if current_due is None or parse_instant(r[1]) > parse_instant(current_due)]
+            return {"review_schedule": old + ahead, "review_count": len(old) + len(ahead), "followup_months": months,
+                    "sixteenth_birthday": turns_16.isoformat() if turns_16 else None}
+        try:
+            changed += amend(engine, case_id, change, ACTOR, "Lịch rà soát theo quy định hiện hành của tỉnh / the "
+                             "review schedule under the province's current rule", summary={"followup_months": months})
+        except Conflict:   # closed meanwhile
+            continue
+    return changed
 
 
 def _today(engine) -> dt.date:
@@ -107,11 +153,10 @@ def _start(engine, period: PersonPeriod, person: Person, months_cache: dict) -> 
         case = engine.start_case(PROCESS_ID, data, ACTOR, incident_commune=commune, received_at=now,
                                  summary={"child_name": person.full_name, "group": GROUP_LABELS[period.code],
                                           "followup_months": months},
-                                 reference=reference(period.id))
+                                 reference=reference(period.id), on_start=lambda s, case: records.link_case(
+                                     s, now, ACTOR.username, person.id, case.id))   # one transaction with its link
     except IntegrityError:   # another worker started it first (unique reference)
         return None
-    with engine.db.write() as s:   # the case is about the child: linked to the record (audited register.link)
-        records.link_case(s, engine.now(), ACTOR.username, person.id, case.id)
     return case
 
 
@@ -162,8 +207,9 @@ def end_finished(engine) -> int:
 
 
 def link_unlinked(engine) -> int:
-    """Link to its record every follow-up case left without one (a start and its link are two writes: a crash
-    between them must not leave the case outside the child's record); returns how many were linked."""
+    """Link to its record every follow-up case left without one (a follow-up starts with its link in one
+    transaction; this repairs those started otherwise, e.g. by an older version or a restored backup); returns how
+    many were linked."""
     ref = literal("TD-") + cast(PersonPeriod.id, String)
     with engine.db.read() as s:
         rows = s.execute(select(Case.id, PersonPeriod.person_id).join(PersonPeriod, Case.reference == ref)

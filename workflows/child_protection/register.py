@@ -291,6 +291,12 @@ class ChildRegister:
 
         start_for_person(engine, person_id)
 
+    def on_person_updated(self, engine, person_id: str) -> None:
+        """A record was edited (e.g. its birth date corrected): its running follow-ups are rescheduled."""
+        from workflows.child_followup.followups import reschedule
+
+        reschedule(engine, person_id=person_id)
+
     def on_period_ended(self, engine, period_id: int) -> None:
         """A group left: its periodic follow-up stops."""
         from workflows.child_followup.followups import end_for_period
