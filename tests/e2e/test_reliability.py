@@ -162,8 +162,10 @@ def test_fifty_concurrent_clients_over_http(pg_db):
             names = [t.task_name for t in engine.open_tasks(c.id)]
             done = [s.task_name for s in engine.steps(c.id)]
             assert done.count("initial_assessment") <= 1
-            # high risk with serious harm: the emergency decision, and the police's crime report at once
-            assert sorted(names) == (["emergency_decision", "police_crime_report"] if done else ["initial_assessment"])
+            # high risk with serious harm: the emergency decision, the police's crime report at once, the
+            # commune's immediate incident report (#21.4)
+            assert sorted(names) == (["emergency_decision", "police_crime_report", "report_incident"] if done
+                                     else ["initial_assessment"])
     finally:
         server.kill()
     assert_clean(engine)

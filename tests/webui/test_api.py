@@ -137,8 +137,9 @@ def test_task_flow_and_conflict(api):
     done = api("post", f"/tasks/{tid}/complete", "canbo.x01", json={"data": HIGH, "case_version": detail["case_version"]})
     assert done.status_code == 200
     # a serious harm by the caregiver is also a crime report to the commune police at once (4af2e5f)
+    # and the commune's immediate incident report (#21.4)
     assert sorted(t["task_name"] for t in done.get_json()["open_tasks"]) == ["emergency_decision",
-                                                                             "police_crime_report"]
+                                                                             "police_crime_report", "report_incident"]
     again = api("post", f"/tasks/{tid}/complete", "canbo.x01", json={"data": HIGH})
     assert again.status_code == 409 and "canbo.x01" in again.get_json()["message"]
     summary = api("get", f"/cases/{case['case_id']}", "chutich.x01").get_json()

@@ -77,7 +77,8 @@ def test_complete_task_through_the_form(app, engine, as_user):
         "csrf_token": token(page), "harm_severity": "high", "abuser_access": "high", "care_obstacles": "high",
         "self_protection": "low", "serious_harm": "on", "risk_conclusion": "high", "assessment_notes": "Nguy hiểm <script>alert(1)</script>"})
     assert good.status_code == 302
-    assert sorted(x.task_name for x in engine.open_tasks(case.id)) == ["emergency_decision", "police_crime_report"]
+    assert sorted(x.task_name for x in engine.open_tasks(case.id)) == ["emergency_decision", "police_crime_report",
+                                                                       "report_incident"]
     # the same form posted again: told that it was completed, nothing changes
     again = client.post(f"/tasks/{t.id}", data={"csrf_token": token(page), "assessment_notes": "x"},
                         follow_redirects=True)
