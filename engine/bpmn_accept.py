@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from copy import deepcopy
 
 from lxml import etree
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -174,3 +175,30 @@ NOT_EXECUTABLE = ("không có quy trình thực thi được: đánh dấu 'Exec
                   "in the modeller")
 NO_CALLED = ("hoạt động gọi chưa chọn quy trình được gọi (calledElement) / the call activity names no called "
              "process: set its 'Called element' to the id of a process in the bundle")
+
+
+_NCNAME = re.compile(r"[A-Za-z_][\w.\-]*\Z")
+
+
+def schema_copy_with_plain_ids(root: etree._Element) -> tuple[etree._Element, list[tuple[str, str]]]:
+    """For the schema check only: a copy of ``root`` whose ids that are not XML names (``{{PROCESS_ID}}`` in a
+    template, a space in a hand-edited id) are replaced, with every reference to them, by plain ones; and a
+    warning per such id. SpiffWorkflow reads ids as strings, so the file runs as drawn; a modeller may refuse
+    the id, hence the warning (a refusal would stop a file that runs)."""
+    bad = sorted({el.get("id") for el in root.iter() if isinstance(el.tag, str) and el.get("id")
+                  and not _NCNAME.match(el.get("id"))})
+    if not bad:
+        return root, []
+    plain = {v: f"_id{i}_{re.sub(r'[^A-Za-z0-9_]', '_', v)}" for i, v in enumerate(bad)}
+    copy = deepcopy(root)
+    for el in copy.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for key, value in el.attrib.items():
+            if value in plain:
+                el.set(key, plain[value])
+        if el.text and el.text.strip() in plain:
+            el.text = plain[el.text.strip()]
+    return copy, [(v, f"mã '{v}' không phải tên XML hợp lệ (chữ, số, _ - .; không bắt đầu bằng số): trình vẽ có thể "
+                      f"không mở được; nên đổi tên / the id '{v}' is not a valid XML name (letters, digits, _ - .; "
+                      f"not starting with a digit): a modeller may refuse it; rename it") for v in bad]

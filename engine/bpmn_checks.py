@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
@@ -35,7 +36,11 @@ def check_timer(owner: str, kind: str, expr: str, cfg: ProcessConfig) -> list[tu
     try:
         node = ast.parse(expr, mode="eval").body
     except SyntaxError:
-        return [(owner, f"biểu thức hẹn giờ lỗi cú pháp / timer expression does not parse: {expr!r}")]
+        cron = len(expr.split()) in (5, 6, 7) and all(re.fullmatch(r"[\d*?/,\-LW#A-Z]+", p) for p in expr.split())
+        extra = (" — có vẻ là biểu thức cron (Camunda/Quartz), không thuộc BPMN: viết chu kỳ ISO 8601, vd. R/PT5M "
+                 "(mỗi 5 phút) / it looks like a cron expression (Camunda/Quartz), which BPMN does not have: write an "
+                 "ISO 8601 cycle, e.g. R/PT5M (every 5 minutes)") if cron else ""
+        return [(owner, f"biểu thức hẹn giờ lỗi cú pháp / timer expression does not parse: {expr!r}{extra}")]
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
             if kind == "timeDate":

@@ -164,6 +164,14 @@ _SPIFF = [
     (r"There is no support implemented for this task type\.?",
      "loại phần tử này chưa được hỗ trợ", "this kind of element is not supported"),
     (r"Time Specification Error\.\s*(.*)", r"hẹn giờ không hợp lệ: \1", r"the timer is not valid: \1"),
+    (r"A Service Task must have an operator\.?",
+     "nhiệm vụ dịch vụ (service task) chưa khai báo dịch vụ được gọi; BVTE không gọi hệ thống bên ngoài: thay bằng "
+     "nhiệm vụ người dùng (ai làm việc đó) hoặc nhiệm vụ kịch bản (tính toán trên dữ liệu hồ sơ)",
+     "the service task names no service to call, and BVTE calls no outside system: make it a user task (who does "
+     "the work) or a script task (a computation on the case data)"),
+    (r"Data Store with name (\S+) has no implementation\.?",
+     r"kho dữ liệu '\1' không có trong BVTE: dữ liệu của hồ sơ nằm trong chính hồ sơ; hãy dùng biến của quy trình",
+     r"data store '\1' does not exist in BVTE: a case keeps its data itself; use process variables"),
     (r"Attempt to add non-predicted child to predicted task",
      "lỗi đã biết của SpiffWorkflow (P2): thêm một cổng loại trừ ngay trước nhiệm vụ nhiều lần",
      "a known SpiffWorkflow bug (P2): put an exclusive gateway just before the multi-instance task"),

@@ -218,10 +218,12 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
 
     parser = dmn.BvteParser(validator=None)
     for name, root in trees.items():
+        checked, id_notes = bpmn_accept.schema_copy_with_plain_ids(root)
+        warnings.extend(id_notes)
         try:
-            VALIDATOR.validate(root, name)
+            VALIDATOR.validate(checked, name)
         except Exception as exc:   # ValidationException, with the offending line
-            problems.append(bpmn_messages.schema_problem(root, str(exc), getattr(exc, "line_number", ""), name))
+            problems.append(bpmn_messages.schema_problem(checked, str(exc), getattr(exc, "line_number", ""), name))
     dmn_problems, dmn_warnings = dmn.check(tables)
     problems.extend(dmn_problems)
     warnings.extend(dmn_warnings)

@@ -63,16 +63,22 @@ def _static_policy(source: str, mode: Literal["exec", "eval"]) -> None:
         raise ScriptRejected(f"lỗi cú pháp / syntax error: {exc.msg} (line {exc.lineno})") from None
     for node in ast.walk(tree):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
-            raise ScriptRejected("script rejected by the sandbox: import is not allowed")
+            raise ScriptRejected("kịch bản không được import mô-đun (không được đọc tệp, mạng hay hệ thống); hãy dùng "
+                                 "các hàm có sẵn như date, datetime, timedelta, due / script rejected by the sandbox: "
+                                 "import is not allowed (no files, network or system); use the built-in date, "
+                                 "datetime, timedelta, due")
         if isinstance(node, ast.Name) and node.id == "print":
             raise ScriptRejected("script rejected by the sandbox: 'print' has nowhere to write; set a task "
                                  "variable instead / 'print' không dùng được, hãy gán vào một biến")
         if isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
-            raise ScriptRejected(f"script rejected by the sandbox: '{node.id}' is not allowed")
+            raise ScriptRejected(f"kịch bản không được dùng '{node.id}' (có thể đọc tệp hoặc chạy mã tùy ý) / script "
+                                 f"rejected by the sandbox: '{node.id}' is not allowed")
         if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            raise ScriptRejected(f"script rejected by the sandbox: attribute '{node.attr}' is not allowed")
+            raise ScriptRejected(f"kịch bản không được dùng thuộc tính ẩn '{node.attr}' / script rejected by the "
+                                 f"sandbox: attribute '{node.attr}' is not allowed")
         if isinstance(node, (ast.Global, ast.Nonlocal, ast.AsyncFunctionDef, ast.Await)):
-            raise ScriptRejected(f"script rejected by the sandbox: {type(node).__name__} is not allowed")
+            raise ScriptRejected(f"kịch bản không được dùng câu lệnh {type(node).__name__} / script rejected by the "
+                                 f"sandbox: {type(node).__name__} is not allowed")
         if mode == "eval" and isinstance(node, ast.NamedExpr):
             raise ScriptRejected("một điều kiện không được gán biến / a condition cannot assign (:=)")
         if mode == "eval" and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \

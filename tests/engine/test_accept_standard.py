@@ -125,3 +125,42 @@ def test_a_loop_without_its_bound_is_refused_in_both_languages(sqlite_engine, lo
         sqlite_engine.validate({"loops.bpmn": xml.encode()})
     assert any(where == "again" and says in what and " / " in what for where, what in exc.value.problems), \
         exc.value.problems
+
+
+def test_an_id_that_is_not_an_xml_name_runs_with_a_warning(sqlite_engine):
+    """A template's ``{{PROCESS_ID}}`` (SpiffWorkflow reads ids as strings and runs it): accepted, the id named in
+    a warning, the diagram's reference to it too; the case runs to its task."""
+    files = _file('<bpmn:timeDuration>"PT1H"</bpmn:timeDuration>')
+    text = files["modeller.bpmn"].decode().replace('id="modeller"', 'id="{{PROCESS_ID}}"').replace(
+        '<bpmn:userTask id="work"', '<bpmn:userTask id="work {{x}}"').replace('targetRef="work"', 'targetRef="work {{x}}"')
+    text = text.replace('sourceRef="work"', 'sourceRef="work {{x}}"').replace('attachedToRef="work"',
+                                                                              'attachedToRef="work {{x}}"')
+    files = {"modeller.bpmn": text.encode()}
+    bundle = sqlite_engine.validate(files)
+    warned = {e for e, _t in bundle.warnings}
+    assert {"{{PROCESS_ID}}", "work {{x}}"} <= warned
+    version = sqlite_engine.deploy(files, Actor("policy"))
+    case = sqlite_engine.start_case(version.process_id, {}, Actor("test"), incident_commune="X01")
+    assert [t.task_name for t in sqlite_engine.open_tasks(case.id)] == ["work {{x}}"]
+
+
+@pytest.mark.parametrize("task,words", [
+    ('<bpmn:serviceTask id="call_crm" name="CRM"/>', ("call_crm", "service task", "user task")),
+    ('<bpmn:scriptTask id="env" scriptFormat="python"><bpmn:script>import os\nx = os.environ</bpmn:script>'
+     '</bpmn:scriptTask>', ("env", "import", "không được")),
+])
+def test_refusals_of_unsupported_or_unsafe_elements_say_why_in_both_languages(sqlite_engine, task, words):
+    xml = (HEAD + '<bpmn:process id="p" isExecutable="true"><bpmn:startEvent id="s"/>' + task +
+           '<bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="' + task.split('"')[1] + '"/>'
+           '<bpmn:sequenceFlow id="f2" sourceRef="' + task.split('"')[1] + '" targetRef="e"/></bpmn:process>'
+           '</bpmn:definitions>')
+    with pytest.raises(InvalidProcess) as err:
+        sqlite_engine.validate({"p.bpmn": xml.encode()})
+    [(element, text)] = err.value.problems
+    assert element == words[0] and " / " in text and all(w in text for w in words[1:])
+
+
+def test_a_cron_timer_is_refused_with_the_iso_form_suggested(sqlite_engine):
+    with pytest.raises(InvalidProcess) as err:
+        sqlite_engine.validate(_file("<bpmn:timeCycle>0/5 0/1 * 1/1 * ?</bpmn:timeCycle>"))
+    assert any("cron" in text and "R/PT5M" in text for _e, text in err.value.problems)
