@@ -202,3 +202,21 @@ def schema_copy_with_plain_ids(root: etree._Element) -> tuple[etree._Element, li
     return copy, [(v, f"mã '{v}' không phải tên XML hợp lệ (chữ, số, _ - .; không bắt đầu bằng số): trình vẽ có thể "
                       f"không mở được; nên đổi tên / the id '{v}' is not a valid XML name (letters, digits, _ - .; "
                       f"not starting with a digit): a modeller may refuse it; rename it") for v in bad]
+
+
+def print_warnings(root: etree._Element) -> list[tuple[str, str]]:
+    """Scripts that call print(): they run, and what they print is discarded (a case's data never goes to a
+    server log); a warning per script task says so."""
+    import ast
+
+    out = []
+    for el in root.iter(BPMN + "script"):
+        try:
+            tree = ast.parse(el.text or "")
+        except SyntaxError:
+            continue   # the validation's compile reports it
+        if any(isinstance(n, ast.Name) and n.id == "print" for n in ast.walk(tree)):
+            out.append((el.getparent().get("id") or "", "print() không hiển thị gì trong BVTE (bị bỏ qua); muốn giữ "
+                        "một giá trị, hãy gán vào biến / print() shows nothing in BVTE (its output is discarded); "
+                        "to keep a value, set a variable"))
+    return out

@@ -172,6 +172,13 @@ _SPIFF = [
     (r"Data Store with name (\S+) has no implementation\.?",
      r"kho dữ liệu '\1' không có trong BVTE: dữ liệu của hồ sơ nằm trong chính hồ sơ; hãy dùng biến của quy trình",
      r"data store '\1' does not exist in BVTE: a case keeps its data itself; use process variables"),
+    # SpiffWorkflow 3.2.0 bug: its "Expected a Message/Signal/Error/Escalation node" raise fails with a TypeError
+    (r"(?:TypeError\()?[\"']?NodeParser\.raise_validation_exception\(\) got an unexpected keyword argument "
+     r"'node'[\"']?\)?",
+     "sự kiện hoặc nhiệm vụ tham chiếu một thông điệp, tín hiệu, lỗi hay leo thang không có trong tệp: khai báo nó "
+     "(vd. bpmn:message với đúng id) hoặc sửa tham chiếu (messageRef, signalRef...)",
+     "the event or task refers to a message, signal, error or escalation the file does not define: declare it (e.g. "
+     "a bpmn:message with that id) or correct the reference (messageRef, signalRef...)"),
     (r"Attempt to add non-predicted child to predicted task",
      "lỗi đã biết của SpiffWorkflow (P2): thêm một cổng loại trừ ngay trước nhiệm vụ nhiều lần",
      "a known SpiffWorkflow bug (P2): put an exclusive gateway just before the multi-instance task"),

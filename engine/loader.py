@@ -208,6 +208,7 @@ def parse_bundle(files: dict[str, bytes], registry: ProcessRegistry, main_id: st
             texts[name] = etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8").decode()
             warnings.extend(notes)
         warnings.extend(bpmn_accept.extension_warnings(root))
+        warnings.extend(bpmn_accept.print_warnings(root))
 
     first = next(iter(trees.values()))
     if main_id is None:

@@ -164,3 +164,22 @@ def test_a_cron_timer_is_refused_with_the_iso_form_suggested(sqlite_engine):
     with pytest.raises(InvalidProcess) as err:
         sqlite_engine.validate(_file("<bpmn:timeCycle>0/5 0/1 * 1/1 * ?</bpmn:timeCycle>"))
     assert any("cron" in text and "R/PT5M" in text for _e, text in err.value.problems)
+
+
+def test_a_script_that_prints_runs_and_prints_nothing(sqlite_engine, capfd):
+    """SpiffWorkflow's own test files print: the script runs (its output discarded, never a child's data in a
+    server log), the validation warns."""
+    xml = (HEAD + '<bpmn:process id="printing" isExecutable="true"><bpmn:startEvent id="s"/>'
+           '<bpmn:scriptTask id="say"><bpmn:script>secret = "Nguyễn Văn A"\nprint("child:", secret)\nx = 2'
+           '</bpmn:script></bpmn:scriptTask><bpmn:userTask id="work"/><bpmn:endEvent id="e"/>'
+           '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="say"/>'
+           '<bpmn:sequenceFlow id="f2" sourceRef="say" targetRef="work"/>'
+           '<bpmn:sequenceFlow id="f3" sourceRef="work" targetRef="e"/></bpmn:process></bpmn:definitions>')
+    files = {"printing.bpmn": xml.encode()}
+    assert any(e == "say" and "print()" in t and " / " in t for e, t in sqlite_engine.validate(files).warnings)
+    version = sqlite_engine.deploy(files, Actor("policy"))
+    case = sqlite_engine.start_case(version.process_id, {}, Actor("test"), incident_commune="X01")
+    assert [t.task_name for t in sqlite_engine.open_tasks(case.id)] == ["work"]
+    assert sqlite_engine.task_data(sqlite_engine.open_tasks(case.id)[0].id)["x"] == 2
+    out, err = capfd.readouterr()
+    assert "Nguyễn Văn A" not in out + err
