@@ -169,6 +169,11 @@ _SPIFF = [
      "nhiệm vụ người dùng (ai làm việc đó) hoặc nhiệm vụ kịch bản (tính toán trên dữ liệu hồ sơ)",
      "the service task names no service to call, and BVTE calls no outside system: make it a user task (who does "
      "the work) or a script task (a computation on the case data)"),
+    (r"Data Store name is missing from bpmn xml\.?",
+     "tham chiếu kho dữ liệu (dataStoreReference) không chỉ tới kho nào (dataStoreRef); BVTE không có kho dữ liệu "
+     "ngoài: hãy dùng biến của quy trình",
+     "the data store reference names no data store (dataStoreRef), and BVTE has no outside data stores: use process "
+     "variables"),
     (r"Data Store with name (\S+) has no implementation\.?",
      r"kho dữ liệu '\1' không có trong BVTE: dữ liệu của hồ sơ nằm trong chính hồ sơ; hãy dùng biến của quy trình",
      r"data store '\1' does not exist in BVTE: a case keeps its data itself; use process variables"),

@@ -183,3 +183,13 @@ def test_a_script_that_prints_runs_and_prints_nothing(sqlite_engine, capfd):
     assert sqlite_engine.task_data(sqlite_engine.open_tasks(case.id)[0].id)["x"] == 2
     out, err = capfd.readouterr()
     assert "Nguyễn Văn A" not in out + err
+
+
+@pytest.mark.parametrize("english", ["Data Store name is missing from bpmn xml.",
+                                     "Data Store with name JSONFileDataStore has no implementation.",
+                                     "A Service Task must have an operator."])
+def test_spiffworkflow_refusals_read_in_both_languages(english):
+    from engine.bpmn_messages import translate
+
+    text = translate(english)
+    assert " / " in text and text != english and "BVTE" in text
