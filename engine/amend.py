@@ -5,9 +5,8 @@ theirs. Not a user action (there is no route to it): a procedure's service calls
 The data of a BPMN case lives on its tasks; the tasks the case waits at (READY, WAITING, STARTED) hand theirs on to
 whatever comes next, and take it again from the step they continue from (their nearest completed ancestor) each
 time they are updated. ``amend`` reads that data, asks ``change`` what to set, sets it on every waiting task and
-its ancestors up to that step, stores
-the case (one transaction, the case row locked first as every writer does) and audits ``case.amend`` with the
-fields, old and new values and the reason.
+its ancestors up to that step, stores the case (one transaction, the case row locked first as every writer
+does) and audits ``case.amend`` with the fields, old and new values and the reason.
 """
 
 from __future__ import annotations

@@ -50,6 +50,11 @@ def reference(period_id: int) -> str:
     return f"TD-{period_id}"
 
 
+def _reference_column():
+    """``reference`` in SQL: a follow-up case joins its membership on it."""
+    return literal("TD-") + cast(PersonPeriod.id, String)
+
+
 def months_for(engine, province: str) -> dict[str, int]:
     """Group code -> months between two reviews in ``province``: its setting, else the default."""
     with engine.db.read() as s:
@@ -72,7 +77,7 @@ def reschedule(engine, *, province: str | None = None, group: str | None = None,
     """Bring the running follow-ups (of ``province``/``group``/``person_id``) onto the current rule: the
     province's interval for the group and the child's 16th birthday as the record now has them. The review under
     way keeps its dates; the ones after it are drawn again (``engine.amend``, audited). How many changed."""
-    ref = literal("TD-") + cast(PersonPeriod.id, String)
+    ref = _reference_column()
     q = (select(Case.id, PersonPeriod, Person).join(PersonPeriod, Case.reference == ref)
          .join(Person, Person.id == PersonPeriod.person_id)
          .where(Case.status == "open", PersonPeriod.kind == KIND).order_by(Case.id))
@@ -90,10 +95,11 @@ def reschedule(engine, *, province: str | None = None, group: str | None = None,
     for case_id, period, person in rows:
         months = cache.setdefault(person.province_code, months_for(engine, person.province_code))[period.code]
         turns_16 = sixteenth_birthday(person.birth_date, person.birth_year)
-        start = period.start_date or _today(engine)
         now = engine.now()
 
-        def change(data, months=months, turns_16=turns_16, start=start, now=now):
+        def change(data, months=months, turns_16=turns_16, period=period, now=now):
+            # the start the case was scheduled from (a membership without a start date began on the case's day)
+            start = period.start_date or dt.date.fromisoformat(data["membership_start"])
             done = int(data.get("review_no") or 0)
             old = list(data.get("review_schedule") or [])[:done]
             current_due = old[-1][1] if old else None
@@ -116,7 +122,7 @@ def _today(engine) -> dt.date:
 def _missing(engine, province: str | None, period_id: int | None = None,
              person_id: str | None = None) -> list[tuple[PersonPeriod, Person]]:
     """Running group memberships of active records that have no follow-up case yet."""
-    ref = literal("TD-") + cast(PersonPeriod.id, String)
+    ref = _reference_column()
     q = (select(PersonPeriod, Person).join(Person, Person.id == PersonPeriod.person_id)
          .outerjoin(Case, Case.reference == ref)
          .where(PersonPeriod.kind == KIND, Person.status == "active", Case.id.is_(None),
@@ -198,7 +204,7 @@ def end_for_period(engine, period_id: int, reason: str = "") -> bool:
 
 def end_finished(engine) -> int:
     """The sweep: stop the open follow-ups whose membership has ended by today."""
-    ref = literal("TD-") + cast(PersonPeriod.id, String)
+    ref = _reference_column()
     with engine.db.read() as s:
         ended = list(s.execute(select(PersonPeriod.id).join(Case, Case.reference == ref).where(
             Case.status == "open", PersonPeriod.end_date.is_not(None),
@@ -210,7 +216,7 @@ def link_unlinked(engine) -> int:
     """Link to its record every follow-up case left without one (a follow-up starts with its link in one
     transaction; this repairs those started otherwise, e.g. by an older version or a restored backup); returns how
     many were linked."""
-    ref = literal("TD-") + cast(PersonPeriod.id, String)
+    ref = _reference_column()
     with engine.db.read() as s:
         rows = s.execute(select(Case.id, PersonPeriod.person_id).join(PersonPeriod, Case.reference == ref)
                          .join(Person, Person.id == PersonPeriod.person_id)
